@@ -1,14 +1,19 @@
-import 'reflect-metadata';
-import { Controller, Get, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AUTH_PLACEHOLDER } from '@app/auth';
+import { Logger } from 'nestjs-pino';
+import { consumerDaemonModule } from './app.module.js';
+import { DaemonConfigError, parseDaemonConfig, type DaemonConfig } from './config/daemon-config.js';
 
-@Injectable()
-class Svc { hi() { return AUTH_PLACEHOLDER; } }
-@Controller()
-class C { constructor(private readonly s: Svc) {} @Get() get() { return this.s.hi(); } }
-@Module({ controllers: [C], providers: [Svc] })
-class M {}
-const app = await NestFactory.create(M);
-await app.listen(Number(process.env.PORT ?? 3999));
-console.log('up', process.version);
+let config: DaemonConfig;
+try {
+  config = parseDaemonConfig(process.env);
+} catch (error) {
+  if (!(error instanceof DaemonConfigError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
+
+const app = await NestFactory.create(consumerDaemonModule(config), { bufferLogs: true });
+app.useLogger(app.get(Logger));
+// process.exit(0) after the hooks ran, rather than re-raising the signal: the orchestrator sees a clean exit.
+app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+await app.listen(config.port);
