@@ -1,14 +1,16 @@
-import 'reflect-metadata';
-import { Controller, Get, Injectable, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AUTH_PLACEHOLDER } from '@app/auth';
+// Entry point of `node dist/apps/mock-idp/main.js`: configuration from the environment
+// (apps/mock-idp/README.md), clean shutdown on SIGTERM/SIGINT, a one-line reason on bad config.
+import { loadMockIdpConfig } from './config/mock-idp-config.js';
+import { startMockIdp } from './start-mock-idp.js';
 
-@Injectable()
-class Svc { hi() { return AUTH_PLACEHOLDER; } }
-@Controller()
-class C { constructor(private readonly s: Svc) {} @Get() get() { return this.s.hi(); } }
-@Module({ controllers: [C], providers: [Svc] })
-class M {}
-const app = await NestFactory.create(M);
-await app.listen(Number(process.env.PORT ?? 3999));
-console.log('up', process.version);
+try {
+  const running = await startMockIdp(loadMockIdpConfig());
+  const stop = () => {
+    void running.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+} catch (error) {
+  console.error(`mock-idp: cannot start: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,104 @@
+// The managed-identity endpoints of the plain-http listener:
+//  - App Service / Container Apps protocol: GET /msi/token?api-version=2019-08-01 + x-identity-header
+//  - IMDS: GET /metadata/identity/oauth2/token?api-version=2018-02-01 + Metadata: true
+import { Controller, Get, Headers, Inject, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { MOCK_IDP_CONFIG } from '../config/config.tokens.js';
+import type { MockIdpConfig } from '../config/mock-idp-config.js';
+import type { Container } from '../directory/directory.types.js';
+import { IdentityDirectory } from '../directory/identity-directory.js';
+import { ManagedIdentityErrors } from '../errors/entra-error.js';
+import { requestRecord } from '../http/request-record.js';
+import { AccessTokenGrant } from '../tokens/access-token-grant.js';
+import type { IssuedToken } from '../tokens/token-factory.js';
+import {
+  describeSelector,
+  identitySelector,
+  requiredApiVersion,
+  requiredResource,
+  type Query as QueryParameters,
+} from './managed-identity-request.js';
+
+const APP_SERVICE_API_VERSIONS = ['2019-08-01'] as const;
+const IMDS_API_VERSIONS = ['2018-02-01', '2019-08-01'] as const;
+
+@Controller()
+export class ManagedIdentityController {
+  constructor(
+    private readonly directory: IdentityDirectory,
+    private readonly grant: AccessTokenGrant,
+    @Inject(MOCK_IDP_CONFIG) private readonly config: MockIdpConfig,
+  ) {}
+
+  @Get('msi/token')
+  async appServiceToken(
+    @Query() query: QueryParameters,
+    @Headers('x-identity-header') identityHeader: string | undefined,
+    @Req() req: Request,
+  ) {
+    requiredApiVersion(query, APP_SERVICE_API_VERSIONS);
+    if (!identityHeader) throw ManagedIdentityErrors.badRequest("Required header 'X-IDENTITY-HEADER' is missing.");
+    const container = this.directory.containerByHeader(identityHeader);
+    if (!container) throw ManagedIdentityErrors.badRequest("The 'X-IDENTITY-HEADER' value does not match any container of this host.");
+    const { issued, clientId, resource } = await this.issue(container, query, req);
+    return {
+      access_token: issued.accessToken,
+      expires_on: String(issued.expiresOn),
+      resource,
+      token_type: 'Bearer',
+      client_id: clientId,
+    };
+  }
+
+  @Get('metadata/identity/oauth2/token')
+  async imdsToken(@Query() query: QueryParameters, @Headers('metadata') metadata: string | undefined, @Req() req: Request) {
+    if (metadata?.toLowerCase() !== 'true') throw ManagedIdentityErrors.badRequest('Required metadata header not specified (Metadata: true).');
+    requiredApiVersion(query, IMDS_API_VERSIONS);
+    const container = this.directory.imdsContainer();
+    if (!container) throw ManagedIdentityErrors.identityNotFound('Identity not found: no container of this host serves IMDS.');
+    const { issued, clientId, resource } = await this.issue(container, query, req);
+    const expiresIn = String(issued.expiresOn - issued.issuedAt);
+    return {
+      access_token: issued.accessToken,
+      client_id: clientId,
+      expires_in: expiresIn,
+      expires_on: String(issued.expiresOn),
+      ext_expires_in: expiresIn,
+      not_before: String(issued.issuedAt),
+      resource,
+      token_type: 'Bearer',
+    };
+  }
+
+  private async issue(
+    container: Container,
+    query: QueryParameters,
+    req: Request,
+  ): Promise<{ issued: IssuedToken; clientId: string; resource: string }> {
+    const resource = requiredResource(query);
+    const selector = identitySelector(query);
+    const record = requestRecord(req);
+    Object.assign(record.details, { grant: 'managed_identity', resource });
+    const attached = this.directory.attachedIdentity(container, selector);
+    if (!attached) {
+      throw ManagedIdentityErrors.identityNotFound(`Identity not found: ${describeSelector(selector)} is not attached to container '${container.name}'.`);
+    }
+    const { tenant, identity } = attached;
+    Object.assign(record.details, { tenantId: tenant.tenantId, clientId: identity.clientId, principalId: identity.principalId });
+    const issued = await this.grant.grant(
+      tenant,
+      {
+        kind: 'managed-identity',
+        displayName: identity.name,
+        appId: identity.clientId,
+        principalId: identity.principalId,
+        authenticationClass: '2',
+        managedIdentityResourceId: identity.resourceId,
+      },
+      resource,
+      this.config.tokenLifetimeSeconds,
+      record,
+    );
+    return { issued, clientId: identity.clientId, resource };
+  }
+}

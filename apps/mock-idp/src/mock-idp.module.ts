@@ -1,0 +1,63 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { IncomingMessage } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import { AdminController } from './admin/admin.controller.js';
+import { FaultInjector } from './admin/fault-injector.js';
+import { Journal } from './admin/journal.js';
+import { ClientAssertionVerifier } from './authority/client-assertion-verifier.js';
+import { ClientAuthenticator } from './authority/client-authenticator.js';
+import { OpenIdMetadataController } from './authority/openid-metadata.controller.js';
+import { TokenController } from './authority/token.controller.js';
+import { DIRECTORY_DOCUMENT, MOCK_IDP_CONFIG } from './config/config.tokens.js';
+import type { MockIdpConfig } from './config/mock-idp-config.js';
+import { PublicEndpoints } from './config/public-endpoints.js';
+import type { DirectoryDocument } from './directory/directory.types.js';
+import { IdentityDirectory } from './directory/identity-directory.js';
+import { EntraExceptionFilter } from './errors/entra-exception.filter.js';
+import { GraphController } from './graph/graph.controller.js';
+import { HealthController } from './health/health.controller.js';
+import { SigningKeyStore } from './keys/signing-key-store.js';
+import { ManagedIdentityController } from './managed-identity/managed-identity.controller.js';
+import { AccessTokenGrant } from './tokens/access-token-grant.js';
+import { TokenFactory } from './tokens/token-factory.js';
+
+@Module({})
+export class MockIdpModule {
+  static forRoot(config: MockIdpConfig, directory: DirectoryDocument): DynamicModule {
+    return {
+      module: MockIdpModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/healthz') ?? false },
+            redact: ['req.headers.authorization', 'req.headers["x-identity-header"]', 'req.headers.cookie'],
+          },
+        }),
+      ],
+      controllers: [
+        HealthController,
+        ManagedIdentityController,
+        OpenIdMetadataController,
+        TokenController,
+        GraphController,
+        ...(config.adminEnabled ? [AdminController] : []),
+      ],
+      providers: [
+        { provide: MOCK_IDP_CONFIG, useValue: config },
+        { provide: DIRECTORY_DOCUMENT, useValue: directory },
+        { provide: APP_FILTER, useClass: EntraExceptionFilter },
+        PublicEndpoints,
+        IdentityDirectory,
+        SigningKeyStore,
+        TokenFactory,
+        AccessTokenGrant,
+        ClientAssertionVerifier,
+        ClientAuthenticator,
+        Journal,
+        FaultInjector,
+      ],
+    };
+  }
+}
