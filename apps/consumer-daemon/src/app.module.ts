@@ -19,7 +19,7 @@ export function consumerDaemonModule(config: DaemonConfig): DynamicModule {
     imports: [
       LoggerModule.forRoot({
         pinoHttp: {
-          level: process.env.LOG_LEVEL ?? 'info',
+          level: config.logLevel,
           // The health routes are polled; the API calls get their own log line.
           autoLogging: false,
           redact: ['req.headers.authorization'],

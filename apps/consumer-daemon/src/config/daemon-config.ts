@@ -4,6 +4,9 @@
 export const AUTH_MODES = ['managed-identity', 'federated'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 export interface RetryBounds {
   /** Attempts per API call, the first one included (1 = never retry). */
   maxAttempts: number;
@@ -30,6 +33,7 @@ export interface DaemonConfig {
   requestTimeoutMs: number;
   shutdownTimeoutMs: number;
   retry: RetryBounds;
+  logLevel: LogLevel;
 }
 
 export interface ConfigIssue {
@@ -144,6 +148,7 @@ export function parseDaemonConfig(env: Environment): DaemonConfig {
   const port = read.integer('PORT', 3001, 0, 65_535);
   const requestTimeoutMs = read.integer('API_TIMEOUT_MS', 10_000, 1, 600_000);
   const shutdownTimeoutMs = read.integer('SHUTDOWN_TIMEOUT_MS', 5000, 1, 600_000);
+  const logLevel = read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
   const retry: RetryBounds = {
     maxAttempts: read.integer('RETRY_MAX_ATTEMPTS', 4, 1, 20),
     baseDelayMs: read.integer('RETRY_BASE_DELAY_MS', 200, 1, 600_000),
@@ -170,6 +175,7 @@ export function parseDaemonConfig(env: Environment): DaemonConfig {
     requestTimeoutMs,
     shutdownTimeoutMs,
     retry,
+    logLevel,
   };
 }
 
