@@ -1,6 +1,8 @@
 // One RS256 token-signing key as Entra publishes it: a self-signed certificate in `x5c`, its
 // SHA-1 thumbprint as both `kid` and `x5t` (Entra uses the same value for both).
 import { createHash, webcrypto } from 'node:crypto';
+// @peculiar/x509 resolves its ASN.1 schemas through tsyringe, which needs the Reflect polyfill first.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
