@@ -12,9 +12,9 @@ import { requestRecord, type RequestRecord } from '../http/request-record.js';
 import { AccessTokenGrant } from '../tokens/access-token-grant.js';
 import type { IssuedToken } from '../tokens/token-factory.js';
 import { ClientAuthenticator, type ClientCredentials } from './client-authenticator.js';
+import { isGuid } from '../directory/guid.js';
 
 const MULTI_TENANT_ALIASES = new Set(['common', 'organizations', 'consumers']);
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Form = Record<string, unknown>;
 
@@ -99,7 +99,7 @@ export class TokenController {
     if (MULTI_TENANT_ALIASES.has(segment.toLowerCase())) {
       throw new EntraError(400, 'invalid_request', 50059, 'No tenant-identifying information found in either the request or implied by any provided credentials.');
     }
-    const tenant = GUID.test(segment) ? this.directory.tenant(segment) : undefined;
+    const tenant = isGuid(segment) ? this.directory.tenant(segment) : undefined;
     if (!tenant) throw EntraErrors.tenantNotFound(segment);
     return tenant;
   }
@@ -123,7 +123,7 @@ export class TokenController {
     };
     if (!credentials.clientId) throw EntraErrors.missingParameter('client_id');
     record.details.clientId = credentials.clientId;
-    const app = GUID.test(credentials.clientId) ? this.directory.application(tenant, credentials.clientId) : undefined;
+    const app = isGuid(credentials.clientId) ? this.directory.application(tenant, credentials.clientId) : undefined;
     if (!app) throw EntraErrors.applicationNotFound(credentials.clientId, tenant.tenantId);
 
     const client = await this.clients.authenticate(tenant, app, credentials);

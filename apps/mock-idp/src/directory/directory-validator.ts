@@ -12,6 +12,7 @@ import type {
   PasswordCredential,
   Tenant,
 } from './directory.types.js';
+import { isGuid } from './guid.js';
 
 export class DirectoryValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -20,7 +21,6 @@ export class DirectoryValidationError extends Error {
   }
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
 
 type Json = Record<string, unknown>;
@@ -48,7 +48,7 @@ class FieldReader {
   guid(field: string): string | undefined {
     const value = this.string(field);
     if (value === undefined) return undefined;
-    if (!GUID.test(value)) return this.fail(field, 'must be a GUID');
+    if (!isGuid(value)) return this.fail(field, 'must be a GUID');
     return value.toLowerCase();
   }
 

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { Application, FederatedIdentityCredential } from '../directory/directory.types.js';
 import { IdentityDirectory } from '../directory/identity-directory.js';
 import { EntraError, EntraErrors } from '../errors/entra-error.js';
+import { isGuid } from '../directory/guid.js';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function notFound(kind: string, id: string): EntraError {
   return new EntraError(404, 'not_found', undefined, `Resource '${id}' does not exist or one of its queried reference-property objects are not present (${kind}).`);
@@ -16,7 +16,7 @@ function notFound(kind: string, id: string): EntraError {
 function stringField(body: Record<string, unknown>, name: string, guid = false): string {
   const value = body[name];
   if (typeof value !== 'string' || value.trim() === '') throw EntraErrors.invalidParameter(name, 'is required');
-  if (guid && !GUID.test(value)) throw EntraErrors.invalidParameter(name, 'must be a GUID');
+  if (guid && !isGuid(value)) throw EntraErrors.invalidParameter(name, 'must be a GUID');
   return guid ? value.toLowerCase() : value;
 }
 
