@@ -1,0 +1,115 @@
+// What the validator needs from the authority, per token version: the issuer template of that
+// version's metadata document and the signing keys of its jwks_uri. Loaded in the background at
+// startup (retrying with backoff) so that liveness never waits on the IdP; `ready` says when done.
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { EntraTokenVersion } from '../claims/entra-access-token-claims.js';
+import { AUTH_OPTIONS, AUTH_FETCH_JSON } from '../auth.constants.js';
+import type { ResolvedAuthOptions } from '../config/auth-options.js';
+import type { FetchJson } from '../metadata/fetch-json.js';
+import { IssuerTemplate } from '../metadata/issuer-template.js';
+import { fetchOpenIdMetadata, metadataUrl } from '../metadata/openid-metadata.js';
+import { SigningKeyStore } from '../keys/signing-key-store.js';
+import { TokenValidationError } from '../errors/token-validation-error.js';
+
+export interface VersionAuthority {
+  issuer: IssuerTemplate;
+  keys: SigningKeyStore;
+}
+
+const VERSIONS: readonly EntraTokenVersion[] = ['1.0', '2.0'];
+const FIRST_RETRY_MS = 500;
+const MAX_RETRY_MS = 30_000;
+
+@Injectable()
+export class EntraAuthority implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(EntraAuthority.name);
+  private readonly versions = new Map<EntraTokenVersion, VersionAuthority>();
+  private readonly keyStores = new Map<string, SigningKeyStore>();
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private loading: Promise<void> | undefined;
+
+  constructor(
+    @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Inject(AUTH_FETCH_JSON) private readonly fetchJson: FetchJson,
+  ) {}
+
+  onModuleInit(): void {
+    void this.whenReady();
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+  }
+
+  /** True once both metadata documents and their key sets have been loaded. */
+  get ready(): boolean {
+    return this.versions.size === VERSIONS.length && [...this.keyStores.values()].every((store) => store.loaded);
+  }
+
+  /** Resolves when ready; keeps retrying in the background until then (or until shutdown). */
+  whenReady(): Promise<void> {
+    this.loading ??= this.loadWithRetry();
+    return this.loading;
+  }
+
+  /** The authority of a token version; ERR_KEYS_UNAVAILABLE while its metadata is not loaded. */
+  forVersion(version: EntraTokenVersion): VersionAuthority {
+    const authority = this.versions.get(version);
+    if (!authority) {
+      throw new TokenValidationError('ERR_KEYS_UNAVAILABLE', 'the metadata of the issuer could not be loaded yet; retry later');
+    }
+    return authority;
+  }
+
+  private async loadWithRetry(): Promise<void> {
+    let delay = FIRST_RETRY_MS;
+    while (!this.stopped) {
+      try {
+        await this.load();
+        this.logger.log(`metadata and signing keys loaded from ${this.options.authority} (tenant ${this.options.tenantId})`);
+        return;
+      } catch (error) {
+        this.logger.warn(`authority not loaded yet (${(error as Error).message}); retrying in ${delay} ms`);
+        await new Promise<void>((resolve) => {
+          this.retryTimer = setTimeout(resolve, delay);
+          this.retryTimer.unref();
+        });
+        delay = Math.min(delay * 2, MAX_RETRY_MS);
+      }
+    }
+  }
+
+  private async load(): Promise<void> {
+    const { authority, tenantId, httpTimeoutMs } = this.options;
+    for (const version of VERSIONS) {
+      if (this.versions.has(version)) continue;
+      const metadata = await fetchOpenIdMetadata(metadataUrl(authority, tenantId, version), this.fetchJson, httpTimeoutMs);
+      this.versions.set(version, {
+        issuer: new IssuerTemplate(metadata.issuer, tenantId),
+        keys: this.keyStoreFor(metadata.jwksUri),
+      });
+    }
+    for (const store of this.keyStores.values()) {
+      if (!store.loaded) await store.refresh();
+    }
+  }
+
+  // v1 and v2 documents may share one jwks_uri: one store (and one fetch) per URI.
+  private keyStoreFor(jwksUri: string): SigningKeyStore {
+    let store = this.keyStores.get(jwksUri);
+    if (!store) {
+      store = new SigningKeyStore({
+        jwksUri,
+        fetchJson: this.fetchJson,
+        timeoutMs: this.options.httpTimeoutMs,
+        cooldownMs: this.options.keyRefreshCooldownMs,
+        maxAgeMs: this.options.keyCacheMaxAgeMs,
+        onRefreshFailed: (error) => this.logger.warn(`signing keys not refreshed; cached keys stay in use: ${error.message}`),
+      });
+      this.keyStores.set(jwksUri, store);
+    }
+    return store;
+  }
+}

@@ -1,0 +1,130 @@
+// Signing keys of one JWKS, by kid. Not jose's createRemoteJWKSet: once its cacheMaxAge passes, that
+// one awaits a refetch on every request and fails them all while the IdP is down, and a failed
+// fetch does not start its cooldown, so unknown kids hammer an IdP that is down. Here:
+// - cached keys keep serving however old they are; a stale set is refreshed in the background;
+// - every fetch (success or failure) starts the cooldown, and fetches are single-flight, so a flood
+//   of unknown kids costs at most one JWKS request per cooldown.
+import { importJWK, type CryptoKey, type JWK } from 'jose';
+import type { FetchJson } from '../metadata/fetch-json.js';
+import { TokenValidationError } from '../errors/token-validation-error.js';
+
+export interface SigningKeyStoreOptions {
+  jwksUri: string;
+  fetchJson: FetchJson;
+  timeoutMs: number;
+  cooldownMs: number;
+  maxAgeMs: number;
+  now?: () => number;
+  onRefreshFailed?: (error: Error) => void;
+}
+
+// RS256 with less than 2048-bit keys is refused (as jose and Entra do).
+const MIN_MODULUS_BASE64URL_LENGTH = Math.ceil((2048 / 8) * (4 / 3));
+
+function isUsableRsaSigningKey(jwk: Record<string, unknown>): boolean {
+  return (
+    jwk.kty === 'RSA' &&
+    typeof jwk.kid === 'string' &&
+    jwk.kid.length > 0 &&
+    (jwk.use === undefined || jwk.use === 'sig') &&
+    (jwk.alg === undefined || jwk.alg === 'RS256') &&
+    typeof jwk.n === 'string' &&
+    jwk.n.length >= MIN_MODULUS_BASE64URL_LENGTH &&
+    typeof jwk.e === 'string'
+  );
+}
+
+async function importKeySet(document: unknown, jwksUri: string): Promise<Map<string, CryptoKey>> {
+  const entries = (document as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(entries)) throw new Error(`${jwksUri} is not a JWK set`);
+  const keys = new Map<string, CryptoKey>();
+  for (const entry of entries as Record<string, unknown>[]) {
+    if (entry === null || typeof entry !== 'object' || !isUsableRsaSigningKey(entry)) continue;
+    const kid = entry.kid as string;
+    if (keys.has(kid)) continue;
+    const { kty, n, e } = entry as JWK;
+    try {
+      keys.set(kid, (await importJWK({ kty, n, e }, 'RS256')) as CryptoKey);
+    } catch {
+      // One unusable key must not take the whole set down.
+    }
+  }
+  if (keys.size === 0) throw new Error(`${jwksUri} has no usable RS256 signing key`);
+  return keys;
+}
+
+export class SigningKeyStore {
+  private keys = new Map<string, CryptoKey>();
+  private loadedAt = Number.NEGATIVE_INFINITY;
+  private attemptedAt = Number.NEGATIVE_INFINITY;
+  private inflight: Promise<void> | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: SigningKeyStoreOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  get jwksUri(): string {
+    return this.options.jwksUri;
+  }
+
+  get loaded(): boolean {
+    return this.loadedAt !== Number.NEGATIVE_INFINITY;
+  }
+
+  get kids(): string[] {
+    return [...this.keys.keys()];
+  }
+
+  /** True while `key` is still the key published under `kid` (it has not been rotated out). */
+  holds(kid: string, key: CryptoKey): boolean {
+    return this.keys.get(kid) === key;
+  }
+
+  /** Fetches the key set now (joining a fetch in flight); rejects when the fetch fails. */
+  refresh(): Promise<void> {
+    this.inflight ??= this.fetchKeys().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  async getKey(kid: string): Promise<CryptoKey> {
+    const key = this.keys.get(kid);
+    const now = this.now();
+    if (key) {
+      if (now - this.loadedAt >= this.options.maxAgeMs && this.mayFetch(now)) this.refreshInBackground();
+      return key;
+    }
+    if (this.inflight || this.mayFetch(now)) {
+      await this.refresh().catch(() => undefined);
+      const fetched = this.keys.get(kid);
+      if (fetched) return fetched;
+    }
+    if (!this.loaded) {
+      throw new TokenValidationError('ERR_KEYS_UNAVAILABLE', 'the signing keys of the issuer could not be loaded yet; retry later');
+    }
+    throw new TokenValidationError('ERR_KEY_NOT_FOUND', `no signing key with the token's kid "${kid.slice(0, 64)}"`);
+  }
+
+  private mayFetch(now: number): boolean {
+    return now - this.attemptedAt >= this.options.cooldownMs;
+  }
+
+  private refreshInBackground(): void {
+    this.refresh().catch(() => undefined);
+  }
+
+  private async fetchKeys(): Promise<void> {
+    this.attemptedAt = this.now();
+    try {
+      const document = await this.options.fetchJson(this.options.jwksUri, this.options.timeoutMs);
+      this.keys = await importKeySet(document, this.options.jwksUri);
+      this.loadedAt = this.now();
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.options.onRefreshFailed?.(failure);
+      throw failure;
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { AuthModule } from '../auth.module.js';
+import { EntraAuthority } from '../authority/entra-authority.js';
+import { TestIdentityProvider } from '../testing/test-identity-provider.js';
+import { AccessTokenValidator } from './access-token-validator.js';
+
+const TENANT = 'ea1bae79-6a70-405e-bc84-40037bcde9ec';
+const OTHER_TENANT = '11111111-2222-4333-8444-555555555555';
+
+describe('AccessTokenValidator', () => {
+  let idp: TestIdentityProvider;
+  let moduleRef: TestingModule;
+  let validator: AccessTokenValidator;
+
+  beforeAll(async () => {
+    idp = await TestIdentityProvider.start({ tenantId: TENANT });
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        AuthModule.forRoot({
+          authority: idp.authority,
+          tenantId: TENANT,
+          allowedTenants: [TENANT, OTHER_TENANT],
+          audiences: ['https://myapp.aztoso.com/', '042e4743-2c83-42e0-8ea9-82cbe6642686'],
+        }),
+      ],
+    }).compile();
+    await moduleRef.init();
+    await moduleRef.get(EntraAuthority).whenReady();
+    validator = moduleRef.get(AccessTokenValidator);
+  });
+
+  afterAll(async () => {
+    await moduleRef.close();
+    await idp.close();
+  });
+
+  it('accepts a v1 token and describes its caller', async () => {
+    const principal = await validator.validate(await idp.mint({ version: '1.0' }));
+    expect(principal).toMatchObject({
+      appId: '9b8c291c-309f-4335-acaa-1cbeb22a5732',
+      objectId: 'c9bea2b0-f9e9-4f1d-9eed-fa4dfef7c993',
+      tenantId: TENANT,
+      roles: ['consumer'],
+      tokenVersion: '1.0',
+      isAppOnly: true,
+    });
+  });
+
+  it('accepts a v2 token (azp, client id audience, authority issuer)', async () => {
+    const principal = await validator.validate(await idp.mint({ version: '2.0' }));
+    expect(principal).toMatchObject({ appId: '9b8c291c-309f-4335-acaa-1cbeb22a5732', tokenVersion: '2.0' });
+  });
+
+  it('accepts another allowed tenant through the issuer template', async () => {
+    const token = await idp.mint({ claims: { tid: OTHER_TENANT, iss: idp.v1Issuer(OTHER_TENANT) } });
+    await expect(validator.validate(token)).resolves.toMatchObject({ tenantId: OTHER_TENANT });
+  });
+
+  it('treats an audience without the configured trailing slash as the same audience', async () => {
+    await expect(validator.validate(await idp.mint({ claims: { aud: 'https://myapp.aztoso.com' } }))).resolves.toBeDefined();
+  });
+
+  it('is not app-only when idtyp is user, or when oid differs from sub without idtyp', async () => {
+    expect((await validator.validate(await idp.mint({ claims: { idtyp: 'user' } }))).isAppOnly).toBe(false);
+    const token = await idp.mint({ claims: { idtyp: undefined, sub: 'someone-else' } });
+    expect((await validator.validate(token)).isAppOnly).toBe(false);
+  });
+
+  it('refuses a v1 token whose issuer is the v2 issuer', async () => {
+    await expect(validator.validate(await idp.mint({ version: '1.0', claims: { iss: idp.v2Issuer() } }))).rejects.toMatchObject({
+      code: 'ERR_ISSUER_INVALID',
+    });
+  });
+
+  it('is fast enough: 500 validations of a cached-key token well under a second', async () => {
+    const token = await idp.mint();
+    const started = performance.now();
+    for (let i = 0; i < 500; i++) await validator.validate(token);
+    const perValidationMs = (performance.now() - started) / 500;
+    console.log(`validate: ${(perValidationMs * 1000).toFixed(1)} us per token`);
+    expect(perValidationMs).toBeLessThan(2);
+  });
+});
