@@ -1,14 +1,16 @@
-import 'reflect-metadata';
-import { Controller, Get, Injectable, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AUTH_PLACEHOLDER } from '@app/auth';
+import { createProtectedApi } from './create-app.js';
+import { ProtectedApiConfigError, parseProtectedApiConfig, type ProtectedApiConfig } from './config/protected-api-config.js';
 
-@Injectable()
-class Svc { hi() { return AUTH_PLACEHOLDER; } }
-@Controller()
-class C { constructor(private readonly s: Svc) {} @Get() get() { return this.s.hi(); } }
-@Module({ controllers: [C], providers: [Svc] })
-class M {}
-const app = await NestFactory.create(M);
-await app.listen(Number(process.env.PORT ?? 3999));
-console.log('up', process.version);
+let config: ProtectedApiConfig;
+try {
+  config = parseProtectedApiConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ProtectedApiConfigError)) throw error;
+  console.error(`protected-api: invalid configuration: ${error.message}`);
+  process.exit(2);
+}
+
+const app = await createProtectedApi(config);
+// process.exit(0) after the hooks ran: the orchestrator sees a clean exit.
+app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+await app.listen(config.port);

@@ -10,6 +10,7 @@ import type { EntraTokenVersion } from '../claims/entra-access-token-claims.js';
 export interface TestSigningKey {
   kid: string;
   privateKey: CryptoKey;
+  publicKey: CryptoKey;
   publicJwk: JWK;
 }
 
@@ -37,7 +38,7 @@ export const TEST_CALLER = {
 
 export async function createTestSigningKey(kid: string = randomUUID()): Promise<TestSigningKey> {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, use: 'sig', kty: 'RSA' } };
+  return { kid, privateKey, publicKey, publicJwk: { ...(await exportJWK(publicKey)), kid, use: 'sig', kty: 'RSA' } };
 }
 
 function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {

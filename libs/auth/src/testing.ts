@@ -1,2 +1,2 @@
 // Test support, imported as '@app/auth/testing' (never by production code).
-export * from './test-identity-provider.js';
+export * from './testing/test-identity-provider.js';

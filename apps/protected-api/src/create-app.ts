@@ -1,0 +1,27 @@
+// Builds the protected-api Nest application exactly as it runs in production; main.ts, the e2e
+// specs and the benchmark all start it through here.
+import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AUTH_SWAGGER_SCHEME } from '@app/auth';
+import { protectedApiModule } from './app.module.js';
+import type { ProtectedApiConfig } from './config/protected-api-config.js';
+
+function setUpSwagger(app: INestApplication): void {
+  const document = new DocumentBuilder()
+    .setTitle('protected-api')
+    .setDescription('Resource server accepting Microsoft Entra ID access tokens (app roles: consumer, writer)')
+    .setVersion('1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Entra ID access token' }, AUTH_SWAGGER_SCHEME)
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document));
+}
+
+export async function createProtectedApi(config: ProtectedApiConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(protectedApiModule(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  setUpSwagger(app);
+  return app;
+}
