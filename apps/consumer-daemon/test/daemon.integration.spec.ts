@@ -18,20 +18,7 @@ import {
   type RunningService,
   type StackPorts,
 } from '../../../scripts/stack.ts';
-
-interface DaemonStatus {
-  mode: string;
-  ready: boolean;
-  calls: number;
-  succeeded: number;
-  failed: number;
-  lastStatus?: number;
-  lastError?: string;
-  tokenExpiresOn?: string;
-  tokenReacquisitions: number;
-  retries: number;
-  tokenFailures: number;
-}
+import type { DaemonStatus } from '../src/status/daemon-status.service.js';
 
 interface JournalEntry {
   endpoint: string;

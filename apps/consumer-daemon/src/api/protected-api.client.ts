@@ -153,10 +153,17 @@ export class ProtectedApiClient {
       }
       case 'give-up': {
         if (status === 403) {
+          const code = (error.response?.data as { code?: unknown } | undefined)?.code;
           this.logger.error(
-            { status, challenge, caller: this.tokens.caller },
-            `the API refused the caller (403 ${challenge?.error ?? ''}): the identity lacks the app role this route needs; ` +
-              'assign the role to the caller shown here on the API app registration. Not retried.',
+            {
+              status,
+              code,
+              reason: challenge?.error_description,
+              challenge,
+              caller: this.tokens.caller,
+            },
+            'the API refused the caller (403): the identity lacks the app role (or permission) the route requires; ' +
+              'assign the role on the API app registration to the caller shown here. Not retried.',
           );
         }
         throw error;
