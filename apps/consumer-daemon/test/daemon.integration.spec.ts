@@ -418,11 +418,13 @@ describe('consumer-daemon against the emulator and the real protected-api', () =
     // Exactly one request per call, all refused.
     expect(apiProxy.requests.every((request) => request.answeredWith === 403)).toBe(true);
     expect(apiProxy.requests).toHaveLength(daemon.callLines().length);
-    expect(
-      daemon.service.lines.some(
-        (line) => line.includes('lacks the app role') && line.includes(DEMO.noRoleIdentityClientId),
-      ),
-    ).toBe(true);
+    const explanation = daemon.service.lines.find((line) => line.includes('lacks the app role'));
+    expect(JSON.parse(explanation ?? '{}')).toMatchObject({
+      status: 403,
+      code: 'ERR_ROLE_MISSING',
+      challenge: { error: 'insufficient_scope' },
+      caller: { managedIdentity: DEMO.noRoleIdentityClientId },
+    });
     expect((await tokenRequests()).managedIdentity).toHaveLength(1);
   }, 60_000);
 
