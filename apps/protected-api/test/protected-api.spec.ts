@@ -150,11 +150,16 @@ describe('protected-api', () => {
       ['Bearer', 'no token'],
       ['Bearer ', 'empty token'],
       ['Bearer a.b.c d.e.f', 'two tokens'],
-      ['Bearer ey"J}.x.y', 'characters outside token68'],
+      ['Bearer a.b.c,d.e.f', 'a list of tokens'],
     ])('malformed header %j (%s): 400 invalid_request', async (header) => {
       const response = await http().get('/api/items').set('Authorization', header).expect(400);
       expect(challengeOf(response)).toMatch(/error="invalid_request"/);
       expect(response.body.code).toBe('ERR_AUTH_HEADER_MALFORMED');
+    });
+
+    it('characters outside base64url in the token: 401 invalid_token', async () => {
+      const response = await http().get('/api/items').set('Authorization', 'Bearer ey"J}.x.y').expect(401);
+      expect(response.body.code).toBe('ERR_TOKEN_MALFORMED');
     });
 
     it('a token in the query string is refused (400), even next to a valid header', async () => {

@@ -28,7 +28,10 @@ export function loggerParams(config: ProtectedApiConfig): Params {
     genReqId: requestId,
     // Probes would drown the request log.
     autoLogging: { ignore: (request: IncomingMessage) => PROBES.has(request.url ?? '') },
-    customProps: (request: IncomingMessage) => authLogFields(request),
+    // Added to the completion line itself: customProps would make pino-http create a child logger per request.
+    customSuccessObject: (request: IncomingMessage, _response: ServerResponse, line: object) => Object.assign(line, authLogFields(request)),
+    customErrorObject: (request: IncomingMessage, _response: ServerResponse, _error: Error, line: object) =>
+      Object.assign(line, authLogFields(request)),
     customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
       error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
     serializers: {

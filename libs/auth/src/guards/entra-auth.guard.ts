@@ -1,13 +1,16 @@
 // The global guard: every route needs a valid Entra access token unless marked @Public(), and
 // the app roles of @Roles()/@AllRoles(). Whatever goes wrong ends in a refusal (fail closed).
-import { Injectable, Logger, type ExecutionContext } from '@nestjs/common';
+// It runs the 'entra-bearer' passport strategy; AuthGuard('entra-bearer') from @nestjs/passport
+// works as well (same strategy, same errors) for apps that compose passport strategies.
+import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
-import { ENTRA_BEARER_STRATEGY } from '../auth.constants.js';
+import type { Request } from 'express';
 import type { CallerPrincipal } from '../claims/caller-principal.js';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator.js';
 import { ROLES_KEY, type RoleRequirement } from '../decorators/roles.decorator.js';
 import { TokenValidationError } from '../errors/token-validation-error.js';
+import { EntraBearerStrategy } from '../passport/entra-bearer.strategy.js';
+import { runPassportStrategy } from '../passport/run-strategy.js';
 
 export function checkRoles(principal: CallerPrincipal, requirement: RoleRequirement): void {
   if (requirement.roles.length === 0) return;
@@ -23,32 +26,57 @@ export function checkRoles(principal: CallerPrincipal, requirement: RoleRequirem
   }
 }
 
+interface RoutePolicy {
+  isPublic: boolean;
+  requirement?: RoleRequirement;
+}
+
 @Injectable()
-export class EntraAuthGuard extends AuthGuard(ENTRA_BEARER_STRATEGY) {
+export class EntraAuthGuard implements CanActivate {
   private readonly logger = new Logger(EntraAuthGuard.name);
+  // Route metadata does not change at run time: read it once per handler.
+  private readonly policies = new WeakMap<object, RoutePolicy>();
 
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly strategy: EntraBearerStrategy,
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
-    await super.canActivate(context);
-    const principal = context.switchToHttp().getRequest<{ user?: CallerPrincipal }>().user;
-    if (!principal) throw new TokenValidationError('ERR_VALIDATION_FAILED', 'the token could not be validated');
-    const requirement = this.reflector.getAllAndOverride<RoleRequirement | undefined>(ROLES_KEY, targets);
-    if (requirement) checkRoles(principal, requirement);
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const policy = this.policyOf(context);
+    if (policy.isPublic) return true;
+    const request = context.switchToHttp().getRequest<Request & { user?: CallerPrincipal }>();
+    const principal = await this.authenticate(request);
+    request.user = principal;
+    if (policy.requirement) checkRoles(principal, policy.requirement);
     return true;
   }
 
-  override handleRequest<TUser = CallerPrincipal>(error: unknown, user: unknown): TUser {
-    if (error instanceof TokenValidationError) throw error;
-    if (error || !user) {
+  private async authenticate(request: Request): Promise<CallerPrincipal> {
+    let outcome;
+    try {
+      outcome = await runPassportStrategy(this.strategy, request);
+    } catch (error) {
+      if (error instanceof TokenValidationError) throw error;
       // A bug or an unexpected failure must still refuse the request, with a 401 rather than a 500.
       this.logger.error(`token validation failed unexpectedly: ${error instanceof Error ? error.stack : String(error)}`);
       throw new TokenValidationError('ERR_VALIDATION_FAILED', 'the token could not be validated', { cause: error });
     }
-    return user as TUser;
+    if ('user' in outcome && outcome.user) return outcome.user as CallerPrincipal;
+    throw new TokenValidationError('ERR_VALIDATION_FAILED', 'the token could not be validated');
+  }
+
+  private policyOf(context: ExecutionContext): RoutePolicy {
+    const handler = context.getHandler();
+    let policy = this.policies.get(handler);
+    if (!policy) {
+      const targets = [handler, context.getClass()];
+      policy = {
+        isPublic: this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets) === true,
+        requirement: this.reflector.getAllAndOverride<RoleRequirement | undefined>(ROLES_KEY, targets),
+      };
+      this.policies.set(handler, policy);
+    }
+    return policy;
   }
 }

@@ -52,15 +52,20 @@ export class TestIdentityProvider {
   jwksBehaviour: JwksBehaviour = 'serve';
   /** Keys published in the JWKS; `signingKey` signs minted tokens. */
   publishedKeys: TestSigningKey[];
+  readonly authority: string;
+  readonly tenantId: string;
+  signingKey: TestSigningKey;
+  private readonly server: Server;
+  private readonly issuerPlaceholder: boolean;
   private readonly sockets = new Set<Socket>();
 
-  private constructor(
-    private readonly server: Server,
-    readonly authority: string,
-    readonly tenantId: string,
-    public signingKey: TestSigningKey,
-    private readonly issuerPlaceholder: boolean,
-  ) {
+  // Plain fields rather than parameter properties: this file also runs on Node type stripping (bench).
+  private constructor(server: Server, authority: string, tenantId: string, signingKey: TestSigningKey, issuerPlaceholder: boolean) {
+    this.server = server;
+    this.authority = authority;
+    this.tenantId = tenantId;
+    this.signingKey = signingKey;
+    this.issuerPlaceholder = issuerPlaceholder;
     this.publishedKeys = [signingKey];
     server.on('connection', (socket) => {
       this.sockets.add(socket);

@@ -135,7 +135,7 @@ export class AccessTokenValidator {
     if (this.options.allowedClientIds && !this.options.allowedClientIds.has(principal.appId.toLowerCase())) {
       fail('ERR_CLIENT_NOT_ALLOWED', `the calling application ${shown(principal.appId)} is not allowed to call this API`);
     }
-    this.verified.set(token, { principal, kid, key, keys });
+    this.verified.set({ token, principal, kid, key, keys });
     return principal;
   }
 

@@ -7,11 +7,16 @@ import type { CallerPrincipal } from '../claims/caller-principal.js';
 import type { SigningKeyStore } from '../keys/signing-key-store.js';
 
 export interface VerifiedToken {
+  token: string;
   principal: CallerPrincipal;
   kid: string;
   key: CryptoKey;
   keys: SigningKeyStore;
 }
+
+// Hashing a whole token for each lookup costs more than hashing the end of its signature; the
+// full text is compared on a hit.
+const entryId = (token: string) => token.slice(-48);
 
 export class VerifiedTokenCache {
   private readonly entries = new Map<string, VerifiedToken>();
@@ -23,21 +28,23 @@ export class VerifiedTokenCache {
   }
 
   get(token: string): VerifiedToken | undefined {
-    const entry = this.entries.get(token);
-    if (entry && !entry.keys.holds(entry.kid, entry.key)) {
-      this.entries.delete(token);
+    const id = entryId(token);
+    const entry = this.entries.get(id);
+    if (!entry || entry.token !== token) return undefined;
+    if (!entry.keys.holds(entry.kid, entry.key)) {
+      this.entries.delete(id);
       return undefined;
     }
     return entry;
   }
 
-  set(token: string, entry: VerifiedToken): void {
+  set(entry: VerifiedToken): void {
     if (this.maxEntries === 0) return;
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(token, entry);
+    this.entries.set(entryId(entry.token), entry);
   }
 
   delete(token: string): void {
-    this.entries.delete(token);
+    this.entries.delete(entryId(token));
   }
 }

@@ -1,0 +1,165 @@
+// protected-api: cost of token validation. In one run, on one machine:
+//  - "auth on":  the production bundle (dist/apps/protected-api/main.js) with a valid v1 token;
+//  - "auth off": the same application bundled from apps/protected-api/bench/auth-off.main.ts
+//                (global guard not registered; same handlers, logging and metadata loading);
+// each driven by autocannon on 127.0.0.1 with GET /api/items: a warm-up, then alternating rounds.
+// Both load metadata and keys from a local test IdP served by this process over http.
+// Reproduce: npm run bench:api             (builds protected-api, then runs this file on Node 24)
+//            BENCH_SECONDS=10 BENCH_ROUNDS=3 BENCH_CONNECTIONS=20 npm run bench:api
+// Runs on Node 24 type stripping: erasable TypeScript only.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { TestIdentityProvider } from '../libs/auth/src/testing/test-identity-provider.ts';
+
+// autocannon ships no type declarations; this is the part of its API used here.
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+}
+type Autocannon = (options: { url: string; connections: number; duration: number; headers: Record<string, string> }) => Promise<AutocannonResult>;
+interface RspackStats {
+  hasErrors(): boolean;
+  toString(options: unknown): string;
+}
+interface RspackCompiler {
+  run(callback: (error: Error | null, stats?: RspackStats) => void): void;
+}
+
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon') as Autocannon;
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
+const WARMUP_SECONDS = 2;
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 20);
+const TARGET_RATIO = 0.9;
+const TENANT = 'ea1bae79-6a70-405e-bc84-40037bcde9ec';
+const PRODUCTION_BUNDLE = resolve(ROOT, 'dist/apps/protected-api/main.js');
+const AUTH_OFF_DIR = resolve(ROOT, 'dist/bench/protected-api-auth-off');
+
+/** Bundles the auth-off entry with the same rspack settings `nest build` uses for the apps. */
+async function buildAuthOffBundle(): Promise<string> {
+  const { rspackDefaultsFactory } = (await import(
+    resolve(ROOT, 'node_modules/@nestjs/cli/lib/compiler/defaults/rspack-defaults.js')
+  )) as { rspackDefaultsFactory: (...args: unknown[]) => Record<string, unknown> & { output: Record<string, unknown> } };
+  const { rspack } = require('@rspack/core') as { rspack: (config: unknown) => RspackCompiler };
+  const tsconfig = resolve(ROOT, 'apps/protected-api/tsconfig.app.json');
+  const defaults = rspackDefaultsFactory(resolve(ROOT, 'apps/protected-api/bench'), '', 'auth-off.main', false, tsconfig, {}, true);
+  const config = { ...defaults, devtool: false, output: { ...defaults.output, path: AUTH_OFF_DIR, filename: 'main.js' } };
+  await new Promise<void>((done, fail) =>
+    rspack(config).run((error, stats) => {
+      if (error || !stats || stats.hasErrors()) fail(error ?? new Error(stats?.toString('errors-only') ?? 'rspack failed'));
+      else done();
+    }),
+  );
+  return resolve(AUTH_OFF_DIR, 'main.js');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+    server.on('error', fail);
+  });
+}
+
+async function waitReady(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const status = await fetch(`${url}/readyz`).then((response) => response.status, () => 0);
+    if (status === 200) return;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`${url} not ready after 20 s`);
+}
+
+async function startServer(bundle: string, authority: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [bundle], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      PATH: process.env['PATH'],
+      PORT: String(port),
+      AUTH_AUTHORITY_HOST: authority,
+      AUTH_TENANT_ID: TENANT,
+      AUTH_AUDIENCES: 'https://myapp.aztoso.com,042e4743-2c83-42e0-8ea9-82cbe6642686',
+    },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(url, child);
+  return { url, child };
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+interface Server {
+  label: string;
+  url: string;
+  child: ChildProcess;
+  runs: AutocannonResult[];
+}
+
+async function drive(server: Server, token: string, seconds: number): Promise<AutocannonResult> {
+  const result = await autocannon({
+    url: `${server.url}/api/items`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${server.label}: ${result.non2xx} non-2xx responses, ${result.errors} errors: the benchmark is not measuring the handler`);
+  }
+  return result;
+}
+
+// Other work on the machine comes and goes: alternate the two servers over several rounds and
+// compare each one's best round, rather than one long run of each.
+const best = (server: Server) => server.runs.reduce((a, b) => (b.requests.average > a.requests.average ? b : a));
+const row = (label: string, result: AutocannonResult) =>
+  `${label.padEnd(10)} ${result.requests.average.toFixed(0).padStart(9)} ${String(result.latency.p50).padStart(8)} ${String(result.latency.p99).padStart(8)}`;
+
+const idp = await TestIdentityProvider.start({ tenantId: TENANT });
+const servers: Server[] = [];
+try {
+  const authOffBundle = await buildAuthOffBundle();
+  const token = await idp.mint({ version: '1.0' });
+  for (const [label, bundle] of [['auth off', authOffBundle], ['auth on', PRODUCTION_BUNDLE]] as const) {
+    servers.push({ label, ...(await startServer(bundle, idp.authority)), runs: [] });
+  }
+  console.log(
+    `GET /api/items, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS} s per server ` +
+      `(after ${WARMUP_SECONDS} s warm-up), Node ${process.version}`,
+  );
+  for (const server of servers) await drive(server, token, WARMUP_SECONDS);
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const server of servers) {
+      const result = await drive(server, token, SECONDS);
+      server.runs.push(result);
+      console.log(`  round ${round} ${server.label.padEnd(8)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p99 ${result.latency.p99} ms`);
+    }
+  }
+  const [off, on] = servers.map(best);
+  console.log(`best round ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`.replace('best round', 'best round'.padEnd(10)));
+  console.log(row('auth off', off));
+  console.log(row('auth on', on));
+  const ratio = on.requests.average / off.requests.average;
+  console.log(`ratio auth on / auth off: ${ratio.toFixed(3)} (target >= ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`);
+  console.log(`JWKS requests during the run: ${idp.jwksRequests.length} (metadata: ${idp.metadataRequests})`);
+} finally {
+  for (const server of servers) await stopServer(server.child);
+  await idp.close();
+}
