@@ -12,7 +12,7 @@ export class EntraBearerStrategy extends PassportStrategy(BearerHeaderStrategy, 
     super();
   }
 
-  validate(token: string): Promise<CallerPrincipal> {
+  validate(token: string): CallerPrincipal | Promise<CallerPrincipal> {
     return this.validator.validate(token);
   }
 }

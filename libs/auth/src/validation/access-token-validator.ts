@@ -94,21 +94,26 @@ export class AccessTokenValidator {
     this.verified = new VerifiedTokenCache(options.verifiedTokenCacheSize);
   }
 
-  /** The caller of a valid token; throws TokenValidationError (with its code) otherwise. */
-  async validate(token: string): Promise<CallerPrincipal> {
+  /**
+   * The caller of a valid token; throws (or rejects with) a TokenValidationError otherwise.
+   * A token validated before is answered synchronously: no promise on the hot path.
+   */
+  validate(token: string): CallerPrincipal | Promise<CallerPrincipal> {
     if (token.length > this.options.maxTokenLength) {
       fail('ERR_TOKEN_TOO_LARGE', `the token is longer than ${this.options.maxTokenLength} characters`);
     }
     const cached = this.verified.get(token);
-    if (cached) {
-      try {
-        this.checkLifetime(cached.principal.claims);
-      } catch (error) {
-        this.verified.delete(token);
-        throw error;
-      }
-      return cached.principal;
+    if (!cached) return this.validateUncached(token);
+    try {
+      this.checkLifetime(cached.principal.claims);
+    } catch (error) {
+      this.verified.delete(token);
+      throw error;
     }
+    return cached.principal;
+  }
+
+  private async validateUncached(token: string): Promise<CallerPrincipal> {
     const parts = token.split('.');
     if (parts.length === 5) fail('ERR_TOKEN_MALFORMED', 'encrypted tokens (JWE) are not accepted');
     if (parts.length !== 3) fail('ERR_TOKEN_MALFORMED', 'a JWT has three dot-separated parts');
