@@ -5,7 +5,7 @@
 // each driven by autocannon on 127.0.0.1 with GET /api/items: a warm-up, then alternating rounds.
 // Both load metadata and keys from a local test IdP served by this process over http.
 // Reproduce: npm run bench:api             (builds protected-api, then runs this file on Node 24)
-//            BENCH_SECONDS=10 BENCH_ROUNDS=3 BENCH_CONNECTIONS=20 npm run bench:api
+//            BENCH_SECONDS=3 BENCH_ROUNDS=6 BENCH_CONNECTIONS=20 BENCH_LOG_LEVEL=silent npm run bench:api
 // Runs on Node 24 type stripping: erasable TypeScript only.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -89,6 +89,7 @@ async function startServer(bundle: string, authority: string): Promise<{ url: st
     env: {
       PATH: process.env['PATH'],
       PORT: String(port),
+      LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'info',
       AUTH_AUTHORITY_HOST: authority,
       AUTH_TENANT_ID: TENANT,
       AUTH_AUDIENCES: 'https://myapp.aztoso.com,042e4743-2c83-42e0-8ea9-82cbe6642686',

@@ -11,6 +11,8 @@ import { ROLES_KEY, type RoleRequirement } from '../decorators/roles.decorator.j
 import { TokenValidationError } from '../errors/token-validation-error.js';
 import { EntraBearerStrategy } from '../passport/entra-bearer.strategy.js';
 import { runPassportStrategy } from '../passport/run-strategy.js';
+import { AccessTokenValidator } from '../validation/access-token-validator.js';
+import { extractBearerToken } from '../validation/bearer-header.js';
 
 export function checkRoles(principal: CallerPrincipal, requirement: RoleRequirement): void {
   if (requirement.roles.length === 0) return;
@@ -40,13 +42,20 @@ export class EntraAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly strategy: EntraBearerStrategy,
+    private readonly validator: AccessTokenValidator,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  // Synchronous when the token was validated before (Nest then skips a promise per request).
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const policy = this.policyOf(context);
     if (policy.isPublic) return true;
     const request = context.switchToHttp().getRequest<Request & { user?: CallerPrincipal }>();
-    const principal = await this.authenticate(request);
+    const remembered = this.validator.remembered(extractBearerToken(request));
+    if (remembered) return this.authorize(request, remembered, policy);
+    return this.authenticate(request).then((principal) => this.authorize(request, principal, policy));
+  }
+
+  private authorize(request: { user?: CallerPrincipal }, principal: CallerPrincipal, policy: RoutePolicy): boolean {
     request.user = principal;
     if (policy.requirement) checkRoles(principal, policy.requirement);
     return true;

@@ -113,6 +113,20 @@ export class AccessTokenValidator {
     return cached.principal;
   }
 
+  /**
+   * The caller of a token this validator accepted before and that is still valid; undefined when
+   * the token has to go through validate() (or the passport strategy, which calls it).
+   */
+  remembered(token: string): CallerPrincipal | undefined {
+    if (token.length > this.options.maxTokenLength) return undefined;
+    const cached = this.verified.get(token);
+    if (!cached) return undefined;
+    const { exp, nbf } = cached.principal.claims;
+    const now = Date.now() / 1000;
+    const skew = this.options.clockSkewSeconds;
+    return exp + skew > now && (nbf === undefined || nbf - skew <= now) ? cached.principal : undefined;
+  }
+
   private async validateUncached(token: string): Promise<CallerPrincipal> {
     const parts = token.split('.');
     if (parts.length === 5) fail('ERR_TOKEN_MALFORMED', 'encrypted tokens (JWE) are not accepted');
