@@ -1,0 +1,59 @@
+import { describe, expect, it } from '@jest/globals';
+import { createTestSigningKey } from '../testing/test-identity-provider.js';
+import { SigningKeyStore } from './signing-key-store.js';
+
+async function setUp() {
+  const key = await createTestSigningKey('k1');
+  const state = { now: 0, fetches: 0, up: true, keys: [key.publicJwk] as unknown[] };
+  const store = new SigningKeyStore({
+    jwksUri: 'http://idp/keys',
+    timeoutMs: 1000,
+    cooldownMs: 30_000,
+    maxAgeMs: 3_600_000,
+    now: () => state.now,
+    fetchJson: async () => {
+      state.fetches++;
+      if (!state.up) throw new Error('connection refused');
+      return { keys: state.keys };
+    },
+  });
+  return { store, state };
+}
+
+describe('SigningKeyStore', () => {
+  it('refetches for an unknown kid at most once per cooldown, fetches in flight shared', async () => {
+    const { store, state } = await setUp();
+    await store.refresh();
+    state.now = 31_000;
+    const results = await Promise.allSettled(Array.from({ length: 50 }, () => store.getKey('nope')));
+    expect(results.every((result) => result.status === 'rejected')).toBe(true);
+    expect(state.fetches).toBe(2);
+    await expect(store.getKey('nope')).rejects.toMatchObject({ code: 'ERR_KEY_NOT_FOUND' });
+    expect(state.fetches).toBe(2);
+  });
+
+  it('keeps serving cached keys, however old, while the IdP is down; failures also start the cooldown', async () => {
+    const { store, state } = await setUp();
+    await store.refresh();
+    state.up = false;
+    state.now = 10 * 3_600_000;
+    await expect(store.getKey('k1')).resolves.toBeDefined();
+    await expect(store.getKey('k1')).resolves.toBeDefined();
+    await expect(store.getKey('other')).rejects.toMatchObject({ code: 'ERR_KEY_NOT_FOUND' });
+    expect(state.fetches).toBe(2); // the initial load and one background refresh
+  });
+
+  it('says the keys are unavailable (not that the kid is unknown) before the first load', async () => {
+    const { store, state } = await setUp();
+    state.up = false;
+    await expect(store.getKey('k1')).rejects.toMatchObject({ code: 'ERR_KEYS_UNAVAILABLE' });
+  });
+
+  it('keeps the previous keys when a refresh returns no usable RS256 key', async () => {
+    const { store, state } = await setUp();
+    await store.refresh();
+    state.keys = [{ kty: 'EC', kid: 'ec', crv: 'P-256', x: 'x', y: 'y' }, { kty: 'RSA', kid: 'short', n: 'AQAB', e: 'AQAB' }];
+    await expect(store.refresh()).rejects.toThrow(/no usable RS256 signing key/);
+    expect(store.kids).toEqual(['k1']);
+  });
+});
