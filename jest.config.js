@@ -5,7 +5,7 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^@app/auth$': '<rootDir>/libs/auth/src/index.ts',
-    '^@app/auth/(.*)$': '<rootDir>/libs/auth/src/$1',
+    '^@app/auth/testing$': '<rootDir>/libs/auth/src/testing.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -12,15 +12,8 @@ import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { TestIdentityProvider } from '../libs/auth/src/testing/test-identity-provider.ts';
+import { autocannon, type AutocannonResult } from './autocannon.ts';
 
-// autocannon ships no type declarations; this is the part of its API used here.
-interface AutocannonResult {
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-}
-type Autocannon = (options: { url: string; connections: number; duration: number; headers: Record<string, string> }) => Promise<AutocannonResult>;
 interface RspackStats {
   hasErrors(): boolean;
   toString(options: unknown): string;
@@ -30,7 +23,6 @@ interface RspackCompiler {
 }
 
 const require = createRequire(import.meta.url);
-const autocannon = require('autocannon') as Autocannon;
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 2);

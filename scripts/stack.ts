@@ -264,7 +264,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   } catch (error) {
     await stack.stop();
     const tails = started.map((s) => `--- ${s.name} ---\n${s.lines.slice(-15).join('\n')}`).join('\n');
-    throw new Error(`${(error as Error).message}\n${tails}`);
+    throw new Error(`${(error as Error).message}\n${tails}`, { cause: error });
   }
   return stack;
 }

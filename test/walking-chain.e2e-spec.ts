@@ -3,31 +3,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DaemonStatus } from '../apps/consumer-daemon/src/status/daemon-status.service.js';
 import { DEMO, freePorts, startStack, type Env, type RunningStack } from '../scripts/stack.ts';
-
-interface DaemonStatus {
-  mode: string;
-  calls: number;
-  succeeded: number;
-  failed: number;
-  lastStatus?: number;
-  lastError?: string;
-}
-
-interface JournalEntry {
-  endpoint: string;
-  status: number;
-  clientId?: string;
-  resource?: string;
-}
+import { getJson, tokenRequests } from './support/mock-idp-admin.ts';
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  expect(response.status).toBe(200);
-  return (await response.json()) as T;
-}
 
 /** Polls the daemon's /status until `accept` holds; returns the last status seen. */
 async function waitForDaemon(stack: RunningStack, accept: (status: DaemonStatus) => boolean): Promise<DaemonStatus> {
@@ -67,10 +48,10 @@ describe('walking chain: mock-idp -> consumer-daemon -> protected-api', () => {
       expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer /);
 
       // The SDK's cache holds the 24 h token: several calls, one managed-identity request.
-      const journal = await getJson<JournalEntry[]>(`${stack.urls.idpHttp}/_admin/journal`);
-      const tokenRequests = journal.filter((entry) => entry.endpoint === 'msi');
-      expect(tokenRequests).toHaveLength(1);
-      expect(tokenRequests[0]).toMatchObject({ status: 200, clientId: DEMO.consumerIdentityClientId });
+      const { managedIdentity, tokenEndpoint } = await tokenRequests(stack.urls.idpHttp);
+      expect(managedIdentity).toHaveLength(1);
+      expect(managedIdentity[0]).toMatchObject({ endpoint: 'msi', status: 200, clientId: DEMO.consumerIdentityClientId });
+      expect(tokenEndpoint).toHaveLength(0);
     });
   });
 
@@ -79,11 +60,11 @@ describe('walking chain: mock-idp -> consumer-daemon -> protected-api', () => {
       const status = await waitForDaemon(stack, (s) => s.succeeded >= 2);
       expect(status).toMatchObject({ mode: 'federated', lastStatus: 200, failed: 0 });
 
-      const journal = await getJson<JournalEntry[]>(`${stack.urls.idpHttp}/_admin/journal`);
-      expect(journal.filter((entry) => entry.endpoint === 'msi')).toHaveLength(1);
-      const exchanges = journal.filter((entry) => entry.endpoint === 'token');
-      expect(exchanges).toHaveLength(1);
-      expect(exchanges[0]).toMatchObject({ status: 200, clientId: DEMO.ficAppId });
+      const { managedIdentity, tokenEndpoint } = await tokenRequests(stack.urls.idpHttp);
+      expect(managedIdentity).toHaveLength(1);
+      expect(managedIdentity[0]).toMatchObject({ status: 200, resource: 'api://AzureADTokenExchange' });
+      expect(tokenEndpoint).toHaveLength(1);
+      expect(tokenEndpoint[0]).toMatchObject({ status: 200, clientId: DEMO.ficAppId });
     });
   });
 

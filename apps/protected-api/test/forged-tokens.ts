@@ -1,6 +1,6 @@
 // Tokens an attacker (or a confused client) could present, built from a valid one.
 import { CompactSign, exportJWK, exportSPKI, generateKeyPair, importJWK } from 'jose';
-import type { TestIdentityProvider } from '../../../libs/auth/src/testing.js';
+import type { TestIdentityProvider } from '@app/auth/testing';
 
 export const b64url = (value: unknown) =>
   Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');

@@ -3,7 +3,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { EntraAuthority, type AuthModuleOptions } from '@app/auth';
 // Test support lives beside the library (not in its production entry point).
-import { TestIdentityProvider } from '../../../libs/auth/src/testing.js';
+import { TestIdentityProvider } from '@app/auth/testing';
 import { createProtectedApi } from '../src/create-app.js';
 
 export const TENANT = 'ea1bae79-6a70-405e-bc84-40037bcde9ec';

@@ -17,15 +17,9 @@ import {
   type Env,
   type RunningService,
   type StackPorts,
-} from '../../../scripts/stack.ts';
-import type { DaemonStatus } from '../src/status/daemon-status.service.js';
-
-interface JournalEntry {
-  endpoint: string;
-  status: number;
-  clientId?: string;
-  resource?: string;
-}
+} from '../scripts/stack.ts';
+import { getJson, mockIdpAdmin, tokenRequests as journalTokenRequests } from './support/mock-idp-admin.ts';
+import type { DaemonStatus } from '../apps/consumer-daemon/src/status/daemon-status.service.js';
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const JWT = /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]+/;
@@ -37,37 +31,9 @@ let idp: RunningService;
 let api: RunningService;
 const idpUrl = () => `http://127.0.0.1:${ports.idpHttp}`;
 const apiUrl = () => `http://127.0.0.1:${ports.api}`;
-
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  if (response.status !== 200)
-    throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function admin(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<void> {
-  const response = await fetch(`${idpUrl()}/_admin/${path}`, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : undefined,
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (response.status >= 300)
-    throw new Error(`${method} /_admin/${path}: ${response.status} ${await response.text()}`);
-}
-
-/** Token requests the emulator saw, by kind. */
-async function tokenRequests(): Promise<{
-  managedIdentity: JournalEntry[];
-  tokenEndpoint: JournalEntry[];
-}> {
-  const journal = await getJson<JournalEntry[]>(`${idpUrl()}/_admin/journal`);
-  return {
-    managedIdentity: journal.filter(
-      (entry) => entry.endpoint === 'msi' || entry.endpoint === 'imds',
-    ),
-    tokenEndpoint: journal.filter((entry) => entry.endpoint === 'token'),
-  };
-}
+const admin = (method: 'POST' | 'DELETE', path: string, body?: unknown) =>
+  mockIdpAdmin(idpUrl(), method, path, body);
+const tokenRequests = () => journalTokenRequests(idpUrl());
 
 interface Daemon {
   service: RunningService;
