@@ -63,7 +63,10 @@ try {
   stack = await startStack({
     ports,
     stateDir: join(REPO_ROOT, '.mock-idp'),
-    onLine: (service, line) => print(service, formatLogLine(line)),
+    onLine: (service, line) => {
+      const shown = formatLogLine(line);
+      if (shown !== undefined) print(service, shown);
+    },
   });
 } catch (error) {
   print('stack', `could not start the stack: ${(error as Error).message}`);

@@ -84,7 +84,7 @@ export async function startMockIdp(config: MockIdpConfig): Promise<RunningMockId
         directory: directory.source,
         adminEnabled: config.adminEnabled,
       },
-      `mock-idp listening: managed identity http://:${httpPort}, authority ${endpoints.authority}; CA certificate written to ${config.caCertPath} (use it as NODE_EXTRA_CA_CERTS)`,
+      `mock-idp listening: managed identity ${endpoints.managedIdentityBase}/msi/token, authority ${endpoints.authority}; CA certificate written to ${config.caCertPath} (use it as NODE_EXTRA_CA_CERTS)`,
     );
     return {
       httpPort,
