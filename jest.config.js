@@ -14,6 +14,8 @@ const common = {
 };
 
 export default {
+  // Process-level suites start real services; jest reads the timeout only at this level.
+  testTimeout: 60000,
   projects: [
     {
       ...common,
@@ -24,7 +26,6 @@ export default {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 60000,
     },
   ],
 };

@@ -1,7 +1,11 @@
 // One interface for "give me a bearer token for the API", whatever the credential behind it.
-// The SDK credential owns the cache (one IdP request per token lifetime, refresh at half-life,
-// the old token kept while a refresh fails); this class only adds the re-acquire after a 401 and
-// remembers the expiry for /status and the logs. It never keeps the token itself.
+// The SDK credential owns the cache (one IdP request per token lifetime, refresh at half-life) and
+// is asked first, every time. This class adds the re-acquire after a 401, and one thing the SDK
+// does not do: when its half-life refresh cannot reach the IdP at all (connection refused, DNS),
+// msal-node throws instead of returning the still-valid cached token (it keeps that token only for
+// HTTP error answers). The token the SDK last handed out is then used until 5 minutes before its
+// expiry, which is what lets a daemon with 24 h managed-identity tokens ride out a 12 h IdP outage.
+import { Logger } from '@nestjs/common';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import type { AuthMode } from '../config/daemon-config.js';
 
@@ -27,9 +31,14 @@ export abstract class TokenProvider {
   abstract reacquire(): Promise<AccessToken>;
 }
 
+/** The SDK's own margin: a token this close to expiry counts as expired. */
+export const EXPIRY_MARGIN_MS = 5 * 60_000;
+
 export abstract class CredentialTokenProvider extends TokenProvider {
+  private readonly logger = new Logger(TokenProvider.name);
   private credential: TokenCredential | undefined;
-  private lastExpiresOn: number | undefined;
+  /** The token the SDK last handed out: served only while the SDK fails and it is still valid. */
+  private lastToken: AccessToken | undefined;
   private pendingReacquire: Promise<AccessToken> | undefined;
 
   protected constructor(private readonly scope: string) {
@@ -39,15 +48,27 @@ export abstract class CredentialTokenProvider extends TokenProvider {
   protected abstract createCredential(): TokenCredential;
 
   get expiresOn(): Date | undefined {
-    return this.lastExpiresOn === undefined ? undefined : new Date(this.lastExpiresOn);
+    return this.lastToken === undefined ? undefined : new Date(this.lastToken.expiresOnTimestamp);
   }
 
-  async getToken(): Promise<AccessToken> {
+  getToken(): Promise<AccessToken> {
+    return this.fromCredential(true);
+  }
+
+  private async fromCredential(mayServeLastToken: boolean): Promise<AccessToken> {
     let token: AccessToken | null;
     try {
       this.credential ??= this.createCredential();
       token = await this.credential.getToken(this.scope);
     } catch (error) {
+      const last = this.lastToken;
+      if (mayServeLastToken && last && last.expiresOnTimestamp - Date.now() > EXPIRY_MARGIN_MS) {
+        this.logger.warn(
+          `${this.mode}: the identity provider failed (${(error as Error).message}); ` +
+            `using the token it issued before, valid until ${new Date(last.expiresOnTimestamp).toISOString()}`,
+        );
+        return last;
+      }
       throw new TokenUnavailableError(
         `${this.mode}: no token for ${this.scope}: ${(error as Error).message}`,
         { cause: error },
@@ -57,7 +78,7 @@ export abstract class CredentialTokenProvider extends TokenProvider {
       throw new TokenUnavailableError(
         `${this.mode}: the credential returned no token for ${this.scope}`,
       );
-    this.lastExpiresOn = token.expiresOnTimestamp;
+    this.lastToken = token;
     return token;
   }
 
@@ -65,7 +86,8 @@ export abstract class CredentialTokenProvider extends TokenProvider {
     // Concurrent 401s share one re-acquisition instead of each building a credential.
     this.pendingReacquire ??= (async () => {
       this.credential = this.createCredential();
-      return this.getToken();
+      // The API has just refused the last token: never hand it back as a fallback.
+      return this.fromCredential(false);
     })().finally(() => {
       this.pendingReacquire = undefined;
     });
