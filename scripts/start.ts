@@ -1,6 +1,7 @@
 // `npm start`: build if needed, then run the emulator, the API and the daemon as three processes
 // with the local wiring, each log line prefixed with its service. Ctrl-C stops all of them.
-// Ports: MOCK_IDP_HTTP_PORT, MOCK_IDP_HTTPS_PORT, API_PORT, DAEMON_PORT override the defaults.
+// Ports: MOCK_IDP_HTTP_PORT, MOCK_IDP_HTTPS_PORT, API_PORT, DAEMON_PORT override the defaults;
+// AUTH_MODE=federated runs the daemon through the federated identity credential exchange.
 import { join } from 'node:path';
 import {
   DEFAULT_PORTS,
@@ -44,6 +45,12 @@ const ports: StackPorts = {
   daemon: portFromEnv('DAEMON_PORT', DEFAULT_PORTS.daemon),
 };
 
+const authMode = process.env.AUTH_MODE ?? 'managed-identity';
+if (authMode !== 'managed-identity' && authMode !== 'federated') {
+  console.error(`AUTH_MODE must be managed-identity or federated, got "${authMode}"`);
+  process.exit(2);
+}
+
 buildIfNeeded((line) => print('stack', line));
 
 let stack: RunningStack | undefined;
@@ -63,6 +70,7 @@ try {
   stack = await startStack({
     ports,
     stateDir: join(REPO_ROOT, '.mock-idp'),
+    env: { 'consumer-daemon': { AUTH_MODE: authMode } },
     onLine: (service, line) => {
       const shown = formatLogLine(line);
       if (shown !== undefined) print(service, shown);
