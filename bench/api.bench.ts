@@ -38,14 +38,31 @@ const AUTH_OFF_DIR = resolve(ROOT, 'dist/bench/protected-api-auth-off');
 async function buildAuthOffBundle(): Promise<string> {
   const { rspackDefaultsFactory } = (await import(
     resolve(ROOT, 'node_modules/@nestjs/cli/lib/compiler/defaults/rspack-defaults.js')
-  )) as { rspackDefaultsFactory: (...args: unknown[]) => Record<string, unknown> & { output: Record<string, unknown> } };
+  )) as {
+    rspackDefaultsFactory: (
+      ...args: unknown[]
+    ) => Record<string, unknown> & { output: Record<string, unknown> };
+  };
   const { rspack } = require('@rspack/core') as { rspack: (config: unknown) => RspackCompiler };
   const tsconfig = resolve(ROOT, 'apps/protected-api/tsconfig.app.json');
-  const defaults = rspackDefaultsFactory(resolve(ROOT, 'apps/protected-api/bench'), '', 'auth-off.main', false, tsconfig, {}, true);
-  const config = { ...defaults, devtool: false, output: { ...defaults.output, path: AUTH_OFF_DIR, filename: 'main.js' } };
+  const defaults = rspackDefaultsFactory(
+    resolve(ROOT, 'apps/protected-api/bench'),
+    '',
+    'auth-off.main',
+    false,
+    tsconfig,
+    {},
+    true,
+  );
+  const config = {
+    ...defaults,
+    devtool: false,
+    output: { ...defaults.output, path: AUTH_OFF_DIR, filename: 'main.js' },
+  };
   await new Promise<void>((done, fail) =>
     rspack(config).run((error, stats) => {
-      if (error || !stats || stats.hasErrors()) fail(error ?? new Error(stats?.toString('errors-only') ?? 'rspack failed'));
+      if (error || !stats || stats.hasErrors())
+        fail(error ?? new Error(stats?.toString('errors-only') ?? 'rspack failed'));
       else done();
     }),
   );
@@ -66,14 +83,20 @@ async function waitReady(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const status = await fetch(`${url}/readyz`).then((response) => response.status, () => 0);
+    const status = await fetch(`${url}/readyz`).then(
+      (response) => response.status,
+      () => 0,
+    );
     if (status === 200) return;
     await new Promise((done) => setTimeout(done, 100));
   }
   throw new Error(`${url} not ready after 20 s`);
 }
 
-async function startServer(bundle: string, authority: string): Promise<{ url: string; child: ChildProcess }> {
+async function startServer(
+  bundle: string,
+  authority: string,
+): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, [bundle], {
     cwd: ROOT,
@@ -114,7 +137,9 @@ async function drive(server: Server, token: string, seconds: number): Promise<Au
     headers: { authorization: `Bearer ${token}` },
   });
   if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${server.label}: ${result.non2xx} non-2xx responses, ${result.errors} errors: the benchmark is not measuring the handler`);
+    throw new Error(
+      `${server.label}: ${result.non2xx} non-2xx responses, ${result.errors} errors: the benchmark is not measuring the handler`,
+    );
   }
   return result;
 }
@@ -127,15 +152,24 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 const row = (server: Server) =>
-  `${server.label.padEnd(10)} ${median(server.runs.map((run) => run.requests.average)).toFixed(0).padStart(9)} ` +
-  `${median(server.runs.map((run) => run.latency.p50)).toFixed(0).padStart(8)} ${median(server.runs.map((run) => run.latency.p99)).toFixed(0).padStart(8)}`;
+  `${server.label.padEnd(10)} ${median(server.runs.map((run) => run.requests.average))
+    .toFixed(0)
+    .padStart(9)} ` +
+  `${median(server.runs.map((run) => run.latency.p50))
+    .toFixed(0)
+    .padStart(8)} ${median(server.runs.map((run) => run.latency.p99))
+    .toFixed(0)
+    .padStart(8)}`;
 
 const idp = await TestIdentityProvider.start({ tenantId: TENANT });
 const servers: Server[] = [];
 try {
   const authOffBundle = await buildAuthOffBundle();
   const token = await idp.mint({ version: '1.0' });
-  for (const [label, bundle] of [['auth off', authOffBundle], ['auth on', PRODUCTION_BUNDLE]] as const) {
+  for (const [label, bundle] of [
+    ['auth off', authOffBundle],
+    ['auth on', PRODUCTION_BUNDLE],
+  ] as const) {
     servers.push({ label, ...(await startServer(bundle, idp.authority)), runs: [] });
   }
   console.log(
@@ -147,16 +181,26 @@ try {
     for (const server of servers) {
       const result = await drive(server, token, SECONDS);
       server.runs.push(result);
-      console.log(`  round ${round} ${server.label.padEnd(8)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p99 ${result.latency.p99} ms`);
+      console.log(
+        `  round ${round} ${server.label.padEnd(8)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p99 ${result.latency.p99} ms`,
+      );
     }
   }
   const [off, on] = servers;
-  console.log(`median of ${ROUNDS} ${'req/s'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
+  console.log(
+    `median of ${ROUNDS} ${'req/s'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`,
+  );
   console.log(row(off));
   console.log(row(on));
-  const ratio = median(on.runs.map((run, round) => run.requests.average / off.runs[round].requests.average));
-  console.log(`ratio auth on / auth off (median of per-round ratios): ${ratio.toFixed(3)} (target >= ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`);
-  console.log(`JWKS requests during the run: ${idp.jwksRequests.length} (metadata: ${idp.metadataRequests})`);
+  const ratio = median(
+    on.runs.map((run, round) => run.requests.average / off.runs[round].requests.average),
+  );
+  console.log(
+    `ratio auth on / auth off (median of per-round ratios): ${ratio.toFixed(3)} (target >= ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`,
+  );
+  console.log(
+    `JWKS requests during the run: ${idp.jwksRequests.length} (metadata: ${idp.metadataRequests})`,
+  );
 } finally {
   for (const server of servers) await stopServer(server.child);
   await idp.close();

@@ -15,7 +15,6 @@ import { createInterface } from 'node:readline';
 import { SignJWT } from 'jose';
 import { autocannon } from './autocannon.ts';
 
-
 const ROOT = resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 10);
@@ -98,13 +97,17 @@ try {
   });
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`mock-idp token throughput (${cpus().length} x ${cpu}, Node ${process.version})`);
-  console.log(`  in-process jose RS256 signing (2048-bit, v1 claims): ${Math.round(signed)} tokens/s`);
+  console.log(
+    `  in-process jose RS256 signing (2048-bit, v1 claims): ${Math.round(signed)} tokens/s`,
+  );
   console.log(
     `  HTTP GET /msi/token (${CONNECTIONS} connections, ${SECONDS}s, JSON logs on): ` +
       `${Math.round(result.requests.average)} tokens/s; latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; ` +
       `${result.non2xx} non-2xx, ${result.errors} errors`,
   );
-  console.log('  reproduce: npm run bench:idp   (BENCH_SECONDS / BENCH_CONNECTIONS to change the load)');
+  console.log(
+    '  reproduce: npm run bench:idp   (BENCH_SECONDS / BENCH_CONNECTIONS to change the load)',
+  );
   if (result.non2xx > 0 || result.errors > 0) process.exitCode = 1;
 } finally {
   emulator.stop();

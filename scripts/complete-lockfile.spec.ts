@@ -21,7 +21,10 @@ describe('completeLockfile', () => {
     const packages = {
       'node_modules/@rspack/binding': {
         version: '2.3.2',
-        optionalDependencies: { '@rspack/binding-linux-x64-gnu': '2.3.2', '@rspack/binding-darwin-arm64': '2.3.2' },
+        optionalDependencies: {
+          '@rspack/binding-linux-x64-gnu': '2.3.2',
+          '@rspack/binding-darwin-arm64': '2.3.2',
+        },
       },
       'node_modules/@rspack/binding-linux-x64-gnu': { version: '2.3.2', optional: true },
     };

@@ -18,7 +18,17 @@ interface LockEntry {
   optionalDependencies?: Record<string, string>;
 }
 
-const OPERATING_SYSTEMS = new Set(['android', 'darwin', 'freebsd', 'linux', 'openbsd', 'openharmony', 'sunos', 'win32', 'aix']);
+const OPERATING_SYSTEMS = new Set([
+  'android',
+  'darwin',
+  'freebsd',
+  'linux',
+  'openbsd',
+  'openharmony',
+  'sunos',
+  'win32',
+  'aix',
+]);
 
 /** `@scope/x-binding-linux-arm64-musl` -> { os: ['linux'], cpu: ['arm64'], libc: ['musl'] }. */
 export function platformOf(name: string): Pick<LockEntry, 'os' | 'cpu' | 'libc'> | undefined {
@@ -54,9 +64,19 @@ export function completeLockfile(packages: Record<string, LockEntry>): string[] 
 
 if (import.meta.main) {
   const lockPath = join(REPO_ROOT, 'package-lock.json');
-  const lock = JSON.parse(readFileSync(lockPath, 'utf8')) as { packages: Record<string, LockEntry> };
+  const lock = JSON.parse(readFileSync(lockPath, 'utf8')) as {
+    packages: Record<string, LockEntry>;
+  };
   const added = completeLockfile(lock.packages);
-  lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+  lock.packages = Object.fromEntries(
+    Object.entries(lock.packages).sort(([a], [b]) =>
+      a === '' ? -1 : b === '' ? 1 : a.localeCompare(b),
+    ),
+  );
   writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
-  console.log(added.length ? `added ${added.length} platform bindings:\n  ${added.join('\n  ')}` : 'lockfile already complete');
+  console.log(
+    added.length
+      ? `added ${added.length} platform bindings:\n  ${added.join('\n  ')}`
+      : 'lockfile already complete',
+  );
 }

@@ -13,7 +13,11 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export type ServiceName = 'mock-idp' | 'protected-api' | 'consumer-daemon';
-export const SERVICE_NAMES: readonly ServiceName[] = ['mock-idp', 'protected-api', 'consumer-daemon'];
+export const SERVICE_NAMES: readonly ServiceName[] = [
+  'mock-idp',
+  'protected-api',
+  'consumer-daemon',
+];
 
 /** The demo directory the emulator ships (apps/mock-idp/directory/demo-directory.json). */
 export const DEMO = {
@@ -100,17 +104,27 @@ export async function freePort(): Promise<number> {
 }
 
 export async function freePorts(): Promise<StackPorts> {
-  return { idpHttp: await freePort(), idpHttps: await freePort(), api: await freePort(), daemon: await freePort() };
+  return {
+    idpHttp: await freePort(),
+    idpHttps: await freePort(),
+    api: await freePort(),
+    daemon: await freePort(),
+  };
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /** Polls `url` until it answers 200 or the process exits or the time runs out. */
-export async function waitForHttp(url: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  timeoutMs: number,
+  child?: ChildProcess,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastProblem = 'no answer yet';
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`${url}: process exited with code ${child.exitCode}`);
+    if (child && child.exitCode !== null)
+      throw new Error(`${url}: process exited with code ${child.exitCode}`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (response.status === 200) return;
@@ -146,14 +160,22 @@ export function buildIfNeeded(log: (line: string) => void = console.log): void {
   );
   for (const service of SERVICE_NAMES) {
     const bundle = mainPath(service);
-    const newestSource = Math.max(sourcesChanged, newestModification(join(REPO_ROOT, 'apps', service)));
+    const newestSource = Math.max(
+      sourcesChanged,
+      newestModification(join(REPO_ROOT, 'apps', service)),
+    );
     if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource) continue;
     log(`building ${service} ...`);
-    const build = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', service], {
-      cwd: REPO_ROOT,
-      stdio: 'inherit',
-    });
-    if (build.status !== 0) throw new Error(`build of ${service} failed (exit code ${build.status})`);
+    const build = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', service],
+      {
+        cwd: REPO_ROOT,
+        stdio: 'inherit',
+      },
+    );
+    if (build.status !== 0)
+      throw new Error(`build of ${service} failed (exit code ${build.status})`);
   }
 }
 
@@ -223,8 +245,12 @@ export function startService(
   return { name, process: child, lines, exited };
 }
 
-export async function stopService(service: RunningService, graceMs = 10_000): Promise<number | null> {
-  if (service.process.exitCode !== null || service.process.signalCode !== null) return service.exited;
+export async function stopService(
+  service: RunningService,
+  graceMs = 10_000,
+): Promise<number | null> {
+  if (service.process.exitCode !== null || service.process.signalCode !== null)
+    return service.exited;
   service.process.kill('SIGTERM');
   const timer = setTimeout(() => service.process.kill('SIGKILL'), graceMs);
   try {
@@ -263,7 +289,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     }
   } catch (error) {
     await stack.stop();
-    const tails = started.map((s) => `--- ${s.name} ---\n${s.lines.slice(-15).join('\n')}`).join('\n');
+    const tails = started
+      .map((s) => `--- ${s.name} ---\n${s.lines.slice(-15).join('\n')}`)
+      .join('\n');
     throw new Error(`${(error as Error).message}\n${tails}`, { cause: error });
   }
   return stack;

@@ -23,7 +23,8 @@ const useColour = process.stdout.isTTY && !process.env.NO_COLOR;
 
 function print(service: ServiceName | 'stack', line: string): void {
   const label = service.padEnd(15);
-  const prefix = useColour && service !== 'stack' ? `${PREFIX_COLOUR[service]}${label}\x1b[0m` : label;
+  const prefix =
+    useColour && service !== 'stack' ? `${PREFIX_COLOUR[service]}${label}\x1b[0m` : label;
   console.log(`${prefix} | ${line}`);
 }
 
@@ -81,10 +82,16 @@ try {
   process.exit(1);
 }
 
-print('stack', `emulator    ${stack.urls.idpHttp} (managed identity)  ${stack.urls.idpHttps} (authority)`);
+print(
+  'stack',
+  `emulator    ${stack.urls.idpHttp} (managed identity)  ${stack.urls.idpHttps} (authority)`,
+);
 print('stack', `api         ${stack.urls.api}/docs`);
 print('stack', `daemon      ${stack.urls.daemon}/status`);
-print('stack', 'all three are up; the daemon calls GET /api/items on a schedule. Ctrl-C stops everything.');
+print(
+  'stack',
+  'all three are up; the daemon calls GET /api/items on a schedule. Ctrl-C stops everything.',
+);
 
 for (const service of Object.values(stack.services)) {
   void service.exited.then((code) => {

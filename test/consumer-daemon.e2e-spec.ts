@@ -18,7 +18,11 @@ import {
   type RunningService,
   type StackPorts,
 } from '../scripts/stack.ts';
-import { getJson, mockIdpAdmin, tokenRequests as journalTokenRequests } from './support/mock-idp-admin.ts';
+import {
+  getJson,
+  mockIdpAdmin,
+  tokenRequests as journalTokenRequests,
+} from './support/mock-idp-admin.ts';
 import type { DaemonStatus } from '../apps/consumer-daemon/src/status/daemon-status.service.js';
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));

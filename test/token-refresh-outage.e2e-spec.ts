@@ -19,7 +19,10 @@ let stack: RunningStack;
 const daemonStatus = () => getJson<DaemonStatus>(`${stack.urls.daemon}/status`);
 const moveDaemonClock = (hours: number) => writeFileSync(offsetFile, String(hours * HOUR_MS));
 
-async function waitForStatus(accept: (status: DaemonStatus) => boolean, timeoutMs = 30_000): Promise<DaemonStatus> {
+async function waitForStatus(
+  accept: (status: DaemonStatus) => boolean,
+  timeoutMs = 30_000,
+): Promise<DaemonStatus> {
   const deadline = Date.now() + timeoutMs;
   let status = await daemonStatus();
   while (!accept(status) && Date.now() < deadline) {
@@ -54,7 +57,11 @@ afterEach(async () => {
 });
 
 it('an IdP answering 503 to the half-life refresh does not fail a single call', async () => {
-  await mockIdpAdmin(stack.urls.idpHttp, 'POST', 'faults', { endpoint: 'msi', status: 503, forSeconds: 600 });
+  await mockIdpAdmin(stack.urls.idpHttp, 'POST', 'faults', {
+    endpoint: 'msi',
+    status: 503,
+    forSeconds: 600,
+  });
   const before = await daemonStatus();
   moveDaemonClock(13); // past half-life (12 h), well before expiry (24 h)
 
@@ -80,7 +87,11 @@ it('an IdP that cannot be reached at all during the refresh does not fail a sing
   // As above, each call first waits for the SDK's failed refresh attempt (seconds).
   const after = await waitForStatus((status) => status.succeeded >= before.succeeded + 2, 50_000);
   expect(after.failed).toBe(before.failed);
-  expect(stack.services['consumer-daemon']!.lines.some((line) => line.includes('using the token it issued before'))).toBe(true);
+  expect(
+    stack.services['consumer-daemon']!.lines.some((line) =>
+      line.includes('using the token it issued before'),
+    ),
+  ).toBe(true);
 });
 
 it('once the held token is within 5 minutes of expiry, calls stop with a clear error and the daemon keeps running', async () => {

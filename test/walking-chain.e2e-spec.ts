@@ -9,9 +9,11 @@ import { getJson, tokenRequests } from './support/mock-idp-admin.ts';
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-
 /** Polls the daemon's /status until `accept` holds; returns the last status seen. */
-async function waitForDaemon(stack: RunningStack, accept: (status: DaemonStatus) => boolean): Promise<DaemonStatus> {
+async function waitForDaemon(
+  stack: RunningStack,
+  accept: (status: DaemonStatus) => boolean,
+): Promise<DaemonStatus> {
   const deadline = Date.now() + 20_000;
   let status = await getJson<DaemonStatus>(`${stack.urls.daemon}/status`);
   while (!accept(status) && Date.now() < deadline) {
@@ -21,7 +23,10 @@ async function waitForDaemon(stack: RunningStack, accept: (status: DaemonStatus)
   return status;
 }
 
-async function withStack(daemonEnv: Env, scenario: (stack: RunningStack) => Promise<void>): Promise<void> {
+async function withStack(
+  daemonEnv: Env,
+  scenario: (stack: RunningStack) => Promise<void>,
+): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), 'entra-s2s-e2e-'));
   const stack = await startStack({
     ports: await freePorts(),
@@ -50,7 +55,11 @@ describe('walking chain: mock-idp -> consumer-daemon -> protected-api', () => {
       // The SDK's cache holds the 24 h token: several calls, one managed-identity request.
       const { managedIdentity, tokenEndpoint } = await tokenRequests(stack.urls.idpHttp);
       expect(managedIdentity).toHaveLength(1);
-      expect(managedIdentity[0]).toMatchObject({ endpoint: 'msi', status: 200, clientId: DEMO.consumerIdentityClientId });
+      expect(managedIdentity[0]).toMatchObject({
+        endpoint: 'msi',
+        status: 200,
+        clientId: DEMO.consumerIdentityClientId,
+      });
       expect(tokenEndpoint).toHaveLength(0);
     });
   });
@@ -62,7 +71,10 @@ describe('walking chain: mock-idp -> consumer-daemon -> protected-api', () => {
 
       const { managedIdentity, tokenEndpoint } = await tokenRequests(stack.urls.idpHttp);
       expect(managedIdentity).toHaveLength(1);
-      expect(managedIdentity[0]).toMatchObject({ status: 200, resource: 'api://AzureADTokenExchange' });
+      expect(managedIdentity[0]).toMatchObject({
+        status: 200,
+        resource: 'api://AzureADTokenExchange',
+      });
       expect(tokenEndpoint).toHaveLength(1);
       expect(tokenEndpoint[0]).toMatchObject({ status: 200, clientId: DEMO.ficAppId });
     });

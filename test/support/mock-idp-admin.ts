@@ -16,7 +16,8 @@ export interface JournalEntry {
 
 export async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url);
-  if (response.status !== 200) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  if (response.status !== 200)
+    throw new Error(`${url}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
 
@@ -32,7 +33,8 @@ export async function mockIdpAdmin(
     headers: body ? { 'content-type': 'application/json' } : undefined,
     body: body ? JSON.stringify(body) : undefined,
   });
-  if (response.status >= 300) throw new Error(`${method} /_admin/${path}: ${response.status} ${await response.text()}`);
+  if (response.status >= 300)
+    throw new Error(`${method} /_admin/${path}: ${response.status} ${await response.text()}`);
 }
 
 /** Token requests the emulator saw, by kind: managed-identity endpoints and the token endpoint. */
@@ -41,7 +43,9 @@ export async function tokenRequests(
 ): Promise<{ managedIdentity: JournalEntry[]; tokenEndpoint: JournalEntry[] }> {
   const journal = await getJson<JournalEntry[]>(`${idpUrl}/_admin/journal`);
   return {
-    managedIdentity: journal.filter((entry) => entry.endpoint === 'msi' || entry.endpoint === 'imds'),
+    managedIdentity: journal.filter(
+      (entry) => entry.endpoint === 'msi' || entry.endpoint === 'imds',
+    ),
     tokenEndpoint: journal.filter((entry) => entry.endpoint === 'token'),
   };
 }

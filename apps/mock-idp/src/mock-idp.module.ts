@@ -31,8 +31,14 @@ export class MockIdpModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
-            autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/healthz') ?? false },
-            redact: ['req.headers.authorization', 'req.headers["x-identity-header"]', 'req.headers.cookie'],
+            autoLogging: {
+              ignore: (req: IncomingMessage) => req.url?.startsWith('/healthz') ?? false,
+            },
+            redact: [
+              'req.headers.authorization',
+              'req.headers["x-identity-header"]',
+              'req.headers.cookie',
+            ],
           },
         }),
       ],

@@ -51,17 +51,24 @@ export async function startMockIdp(config: MockIdpConfig): Promise<RunningMockId
   await writeCaCertificate(config.caCertPath, tls.caCertificatePem);
 
   const expressApp = express();
-  const app = await NestFactory.create(MockIdpModule.forRoot(config, directory.document), new ExpressAdapter(expressApp), {
-    bodyParser: false,
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create(
+    MockIdpModule.forRoot(config, directory.document),
+    new ExpressAdapter(expressApp),
+    {
+      bodyParser: false,
+      bufferLogs: true,
+    },
+  );
   app.useLogger(app.get(Logger));
   configureHttpPipeline(app, app.get(Journal), app.get(FaultInjector));
   await app.get(SigningKeyStore).initialize();
   await app.init();
 
   const httpServer = createHttpServer(expressApp);
-  const httpsServer = createHttpsServer({ key: tls.privateKeyPem, cert: tls.certificatePem }, expressApp);
+  const httpsServer = createHttpsServer(
+    { key: tls.privateKeyPem, cert: tls.certificatePem },
+    expressApp,
+  );
   const servers: Server[] = [httpServer, httpsServer];
   try {
     const httpPort = await listen(httpServer, config.httpPort, config.bindAddress);

@@ -2,7 +2,13 @@
 // 400s for bad requests, faults, key rotation, journal.
 import { existsSync } from 'node:fs';
 import { get } from 'node:https';
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  jwtVerify,
+  type JSONWebKeySet,
+} from 'jose';
 import { createTestDirectory, LOCKED_API, type TestDirectory } from './test-directory.js';
 import { DEMO, form, msiPath, startTestIdp, type TestIdp } from './test-idp.js';
 
@@ -32,13 +38,26 @@ async function verifyWithPublishedKeys(token: string) {
   return jwtVerify(token, createLocalJWKSet(body as JSONWebKeySet), { algorithms: ['RS256'] });
 }
 
-async function expectEntraError(response: { status: number; body: any }, status: number, code: number, error: string) {
+async function expectEntraError(
+  response: { status: number; body: any },
+  status: number,
+  code: number,
+  error: string,
+) {
   expect(response.status).toBe(status);
   expect(response.body).toMatchObject({ error, error_codes: [code] });
-  expect(response.body.error_description).toMatch(new RegExp(`^AADSTS${code}: .+\\r\\nTrace ID: .+\\r\\nCorrelation ID: .+\\r\\nTimestamp: `));
-  expect(Object.keys(response.body).sort()).toEqual(
-    ['correlation_id', 'error', 'error_codes', 'error_description', 'error_uri', 'timestamp', 'trace_id'],
+  expect(response.body.error_description).toMatch(
+    new RegExp(`^AADSTS${code}: .+\\r\\nTrace ID: .+\\r\\nCorrelation ID: .+\\r\\nTimestamp: `),
   );
+  expect(Object.keys(response.body).sort()).toEqual([
+    'correlation_id',
+    'error',
+    'error_codes',
+    'error_description',
+    'error_uri',
+    'timestamp',
+    'trace_id',
+  ]);
 }
 
 async function postToken(values: Record<string, string>, path = tokenPath) {
@@ -55,7 +74,9 @@ describe('listeners and TLS', () => {
 
   it('presents a certificate only the generated CA vouches for', async () => {
     const error = await new Promise<Error>((resolve) => {
-      get(`https://localhost:${idp.httpsPort}/healthz`, { family: 4 }, () => resolve(new Error('trusted without the CA'))).on('error', resolve);
+      get(`https://localhost:${idp.httpsPort}/healthz`, { family: 4 }, () =>
+        resolve(new Error('trusted without the CA')),
+      ).on('error', resolve);
     });
     expect(error.message).toMatch(/self[- ]signed|unable to verify|local issuer/i);
   });
@@ -63,7 +84,9 @@ describe('listeners and TLS', () => {
 
 describe('OIDC metadata and keys', () => {
   it('describes the v2 authority at the https port it listens on', async () => {
-    const { status, body } = await idp.https(`/${DEMO.tenantId}/v2.0/.well-known/openid-configuration`);
+    const { status, body } = await idp.https(
+      `/${DEMO.tenantId}/v2.0/.well-known/openid-configuration`,
+    );
     expect(status).toBe(200);
     expect(body).toMatchObject({
       issuer: `https://localhost:${idp.httpsPort}/${DEMO.tenantId}/v2.0`,
@@ -76,7 +99,9 @@ describe('OIDC metadata and keys', () => {
   it('describes the v1 authority with the sts.windows.net issuer', async () => {
     const { body } = await idp.https(`/${DEMO.tenantId}/.well-known/openid-configuration`);
     expect(body.issuer).toBe(`https://sts.windows.net/${DEMO.tenantId}/`);
-    expect(body.jwks_uri).toBe(`https://localhost:${idp.httpsPort}/${DEMO.tenantId}/discovery/keys`);
+    expect(body.jwks_uri).toBe(
+      `https://localhost:${idp.httpsPort}/${DEMO.tenantId}/discovery/keys`,
+    );
   });
 
   it('publishes RS256 keys with kid, x5t and x5c', async () => {
@@ -89,18 +114,38 @@ describe('OIDC metadata and keys', () => {
 
   it('answers an unknown tenant with AADSTS90002', async () => {
     expect.hasAssertions();
-    await expectEntraError(await idp.https('/00000000-0000-0000-0000-000000000000/v2.0/.well-known/openid-configuration'), 400, 90002, 'invalid_request');
+    await expectEntraError(
+      await idp.https(
+        '/00000000-0000-0000-0000-000000000000/v2.0/.well-known/openid-configuration',
+      ),
+      400,
+      90002,
+      'invalid_request',
+    );
   });
 });
 
 describe('managed identity endpoint (App Service / Container Apps)', () => {
   it('issues a v1 token with the assigned role, shaped like Entra', async () => {
     const before = Math.floor(Date.now() / 1000);
-    const response = await idp.http(msiPath({ resource: DEMO.apiIdentifierUri, client_id: DEMO.consumerClientId }), { headers: consumerHeader });
+    const response = await idp.http(
+      msiPath({ resource: DEMO.apiIdentifierUri, client_id: DEMO.consumerClientId }),
+      { headers: consumerHeader },
+    );
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, string>;
-    expect(Object.keys(body).sort()).toEqual(['access_token', 'client_id', 'expires_on', 'resource', 'token_type']);
-    expect(body).toMatchObject({ resource: DEMO.apiIdentifierUri, token_type: 'Bearer', client_id: DEMO.consumerClientId });
+    expect(Object.keys(body).sort()).toEqual([
+      'access_token',
+      'client_id',
+      'expires_on',
+      'resource',
+      'token_type',
+    ]);
+    expect(body).toMatchObject({
+      resource: DEMO.apiIdentifierUri,
+      token_type: 'Bearer',
+      client_id: DEMO.consumerClientId,
+    });
     expect(Number(body['expires_on'])).toBeGreaterThanOrEqual(before + 86400);
 
     const { payload, protectedHeader } = await verifyWithPublishedKeys(body['access_token']!);
@@ -124,7 +169,9 @@ describe('managed identity endpoint (App Service / Container Apps)', () => {
   });
 
   it('leaves roles out when the identity holds none', async () => {
-    const payload = decodeJwt(await miToken({ resource: DEMO.apiIdentifierUri, client_id: DEMO.noRoleClientId }));
+    const payload = decodeJwt(
+      await miToken({ resource: DEMO.apiIdentifierUri, client_id: DEMO.noRoleClientId }),
+    );
     expect(payload.oid).toBe(DEMO.noRolePrincipalId);
     expect(payload).not.toHaveProperty('roles');
   });
@@ -134,7 +181,9 @@ describe('managed identity endpoint (App Service / Container Apps)', () => {
     ['principal_id', DEMO.consumerPrincipalId],
     ['mi_res_id', DEMO.consumerResourceId],
   ])('selects the identity by %s', async (parameter, value) => {
-    expect(decodeJwt(await miToken({ resource: DEMO.apiIdentifierUri, [parameter]: value })).appid).toBe(DEMO.consumerClientId);
+    expect(
+      decodeJwt(await miToken({ resource: DEMO.apiIdentifierUri, [parameter]: value })).appid,
+    ).toBe(DEMO.consumerClientId);
   });
 
   it('uses the system-assigned identity when no identity is named', async () => {
@@ -144,7 +193,10 @@ describe('managed identity endpoint (App Service / Container Apps)', () => {
   });
 
   it('issues a v2 token (aud = app id, azp, no x5t) for a resource asking for v2', async () => {
-    const token = await miToken({ resource: 'api://AzureADTokenExchange', client_id: DEMO.consumerClientId });
+    const token = await miToken({
+      resource: 'api://AzureADTokenExchange',
+      client_id: DEMO.consumerClientId,
+    });
     const header = decodeProtectedHeader(token);
     expect(header.kid).toBeDefined();
     expect(header).not.toHaveProperty('x5t');
@@ -159,13 +211,47 @@ describe('managed identity endpoint (App Service / Container Apps)', () => {
   });
 
   it.each([
-    ['no api-version', { resource: DEMO.apiIdentifierUri, 'api-version': '' }, consumerHeader, /api-version/],
-    ['a wrong api-version', { resource: DEMO.apiIdentifierUri, 'api-version': '2017-09-01' }, consumerHeader, /api-version '2017-09-01' is not supported/],
+    [
+      'no api-version',
+      { resource: DEMO.apiIdentifierUri, 'api-version': '' },
+      consumerHeader,
+      /api-version/,
+    ],
+    [
+      'a wrong api-version',
+      { resource: DEMO.apiIdentifierUri, 'api-version': '2017-09-01' },
+      consumerHeader,
+      /api-version '2017-09-01' is not supported/,
+    ],
     ['no resource', {}, consumerHeader, /'resource' is missing/],
-    ['no identity header', { resource: DEMO.apiIdentifierUri }, {}, /X-IDENTITY-HEADER' is missing/],
-    ['a wrong identity header', { resource: DEMO.apiIdentifierUri }, { 'x-identity-header': 'nope' }, /does not match/],
-    ['two identity selectors', { resource: DEMO.apiIdentifierUri, client_id: DEMO.consumerClientId, object_id: DEMO.consumerPrincipalId }, consumerHeader, /Only one of/],
-    ['an identity not attached', { resource: DEMO.apiIdentifierUri, client_id: '11111111-2222-3333-4444-555555555555' }, consumerHeader, /Identity not found/],
+    [
+      'no identity header',
+      { resource: DEMO.apiIdentifierUri },
+      {},
+      /X-IDENTITY-HEADER' is missing/,
+    ],
+    [
+      'a wrong identity header',
+      { resource: DEMO.apiIdentifierUri },
+      { 'x-identity-header': 'nope' },
+      /does not match/,
+    ],
+    [
+      'two identity selectors',
+      {
+        resource: DEMO.apiIdentifierUri,
+        client_id: DEMO.consumerClientId,
+        object_id: DEMO.consumerPrincipalId,
+      },
+      consumerHeader,
+      /Only one of/,
+    ],
+    [
+      'an identity not attached',
+      { resource: DEMO.apiIdentifierUri, client_id: '11111111-2222-3333-4444-555555555555' },
+      consumerHeader,
+      /Identity not found/,
+    ],
   ])('answers %s with 400 {error, error_description}', async (_case, query, headers, message) => {
     const response = await idp.http(msiPath(query as Record<string, string>), { headers });
     expect(response.status).toBe(400);
@@ -175,28 +261,47 @@ describe('managed identity endpoint (App Service / Container Apps)', () => {
   });
 
   it('answers an unknown resource with AADSTS500011 in the managed-identity error shape', async () => {
-    const response = await idp.http(msiPath({ resource: 'https://unknown.example', client_id: DEMO.consumerClientId }), { headers: consumerHeader });
+    const response = await idp.http(
+      msiPath({ resource: 'https://unknown.example', client_id: DEMO.consumerClientId }),
+      { headers: consumerHeader },
+    );
     expect(response.status).toBe(400);
     const body = (await response.json()) as Record<string, string>;
     expect(body['error']).toBe('invalid_resource');
-    expect(body['error_description']).toMatch(/^AADSTS500011: The resource principal named https:\/\/unknown.example was not found/);
+    expect(body['error_description']).toMatch(
+      /^AADSTS500011: The resource principal named https:\/\/unknown.example was not found/,
+    );
   });
 
   it('answers AADSTS501051 when the resource requires an assignment the caller lacks', async () => {
-    const response = await idp.http(msiPath({ resource: LOCKED_API.identifierUri, client_id: DEMO.consumerClientId }), { headers: consumerHeader });
+    const response = await idp.http(
+      msiPath({ resource: LOCKED_API.identifierUri, client_id: DEMO.consumerClientId }),
+      { headers: consumerHeader },
+    );
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error_description: string }).error_description).toMatch(/^AADSTS501051: /);
+    expect(((await response.json()) as { error_description: string }).error_description).toMatch(
+      /^AADSTS501051: /,
+    );
   });
 });
 
 describe('IMDS endpoint', () => {
-  const imdsPath = (query: Record<string, string>) => `/metadata/identity/oauth2/token/?${new URLSearchParams({ 'api-version': '2018-02-01', ...query })}`;
+  const imdsPath = (query: Record<string, string>) =>
+    `/metadata/identity/oauth2/token/?${new URLSearchParams({ 'api-version': '2018-02-01', ...query })}`;
 
   it('issues a token with the IMDS response fields, trailing slash tolerated', async () => {
-    const response = await idp.http(imdsPath({ resource: DEMO.apiIdentifierUri, client_id: DEMO.consumerClientId }), { headers: { Metadata: 'true' } });
+    const response = await idp.http(
+      imdsPath({ resource: DEMO.apiIdentifierUri, client_id: DEMO.consumerClientId }),
+      { headers: { Metadata: 'true' } },
+    );
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, string>;
-    expect(body).toMatchObject({ resource: DEMO.apiIdentifierUri, token_type: 'Bearer', client_id: DEMO.consumerClientId, expires_in: '86400' });
+    expect(body).toMatchObject({
+      resource: DEMO.apiIdentifierUri,
+      token_type: 'Bearer',
+      client_id: DEMO.consumerClientId,
+      expires_in: '86400',
+    });
     expect(Number(body['expires_on']) - Number(body['not_before'])).toBe(86400);
     expect(decodeJwt(body['access_token']!).roles).toEqual(['consumer']);
   });
@@ -204,8 +309,13 @@ describe('IMDS endpoint', () => {
   it('requires the Metadata header and a supported api-version', async () => {
     const noHeader = await idp.http(imdsPath({ resource: DEMO.apiIdentifierUri }));
     expect(noHeader.status).toBe(400);
-    expect(((await noHeader.json()) as { error_description: string }).error_description).toMatch(/metadata header/i);
-    const badVersion = await idp.http(imdsPath({ resource: DEMO.apiIdentifierUri, 'api-version': 'yesterday' }), { headers: { Metadata: 'true' } });
+    expect(((await noHeader.json()) as { error_description: string }).error_description).toMatch(
+      /metadata header/i,
+    );
+    const badVersion = await idp.http(
+      imdsPath({ resource: DEMO.apiIdentifierUri, 'api-version': 'yesterday' }),
+      { headers: { Metadata: 'true' } },
+    );
     expect(badVersion.status).toBe(400);
   });
 });
@@ -223,7 +333,14 @@ describe('token endpoint', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3599 });
     const { payload } = await verifyWithPublishedKeys(body.access_token);
-    expect(payload).toMatchObject({ aud: DEMO.apiIdentifierUri, appid: DEMO.ficAppId, appidacr: '1', oid: DEMO.ficSpObjectId, roles: ['consumer'], ver: '1.0' });
+    expect(payload).toMatchObject({
+      aud: DEMO.apiIdentifierUri,
+      appid: DEMO.ficAppId,
+      appidacr: '1',
+      oid: DEMO.ficSpObjectId,
+      roles: ['consumer'],
+      ver: '1.0',
+    });
   });
 
   it('accepts HTTP Basic client authentication and the v1 endpoint with resource=', async () => {
@@ -241,14 +358,29 @@ describe('token endpoint', () => {
   });
 
   it('exchanges a managed-identity token through the federated credential', async () => {
-    const assertion = await miToken({ resource: 'api://AzureADTokenExchange', client_id: DEMO.consumerClientId });
+    const assertion = await miToken({
+      resource: 'api://AzureADTokenExchange',
+      client_id: DEMO.consumerClientId,
+    });
     const { status, body } = await postToken(
-      clientCredentials({ client_assertion: assertion, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' }),
+      clientCredentials({
+        client_assertion: assertion,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      }),
     );
     expect(status).toBe(200);
-    expect(decodeJwt(body.access_token)).toMatchObject({ appid: DEMO.ficAppId, appidacr: '2', oid: DEMO.ficSpObjectId, roles: ['consumer'] });
+    expect(decodeJwt(body.access_token)).toMatchObject({
+      appid: DEMO.ficAppId,
+      appidacr: '2',
+      oid: DEMO.ficSpObjectId,
+      roles: ['consumer'],
+    });
     const [entry] = (await idp.journal('token')).slice(-1);
-    expect(entry).toMatchObject({ status: 200, clientAuthentication: 'federated_credential', clientId: DEMO.ficAppId });
+    expect(entry).toMatchObject({
+      status: 200,
+      clientAuthentication: 'federated_credential',
+      clientId: DEMO.ficAppId,
+    });
   });
 
   it('accepts a certificate assertion of the app itself', async () => {
@@ -256,28 +388,165 @@ describe('token endpoint', () => {
       aud: `https://localhost:${idp.httpsPort}${tokenPath}`,
       exp: Math.floor(Date.now() / 1000) + 600,
     });
-    const { status } = await postToken(clientCredentials({ client_assertion: assertion, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' }));
+    const { status } = await postToken(
+      clientCredentials({
+        client_assertion: assertion,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      }),
+    );
     expect(status).toBe(200);
   });
 
   const jwtBearer = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
   it.each<[string, () => Promise<Record<string, string>>, number, number, string, string]>([
-    ['a wrong secret (AADSTS7000215)', async () => clientCredentials({ client_secret: 'wrong' }), 401, 7000215, 'invalid_client', ''],
-    ['an expired secret (AADSTS7000222)', async () => clientCredentials({ client_secret: fixture.expiredSecret }), 401, 7000222, 'invalid_client', ''],
-    ['no client credential (AADSTS7000218)', async () => clientCredentials({}), 401, 7000218, 'invalid_client', ''],
-    ['an unknown client (AADSTS700016)', async () => ({ ...clientCredentials({ client_secret: 'x' }), client_id: '00000000-0000-0000-0000-00000000000a' }), 400, 700016, 'unauthorized_client', ''],
-    ['an unknown resource (AADSTS500011)', async () => clientCredentials({ client_secret: fixture.secret, scope: 'https://unknown.example/.default' }), 400, 500011, 'invalid_resource', ''],
-    ['a required assignment missing (AADSTS501051)', async () => clientCredentials({ client_secret: fixture.secret, scope: `${LOCKED_API.identifierUri}/.default` }), 400, 501051, 'invalid_grant', ''],
-    ['a scope without /.default (AADSTS1002012)', async () => clientCredentials({ client_secret: fixture.secret, scope: `${DEMO.apiIdentifierUri}/read` }), 400, 1002012, 'invalid_scope', ''],
-    ['two resources in scope (AADSTS70011)', async () => clientCredentials({ client_secret: fixture.secret, scope: `${DEMO.apiIdentifierUri}/.default api://AzureADTokenExchange/.default` }), 400, 70011, 'invalid_scope', ''],
-    ['another grant type (AADSTS70003)', async () => clientCredentials({ client_secret: fixture.secret, grant_type: 'password' }), 400, 70003, 'unsupported_grant_type', ''],
-    ['no grant_type (AADSTS900144)', async () => { const values = clientCredentials({ client_secret: fixture.secret }) as Record<string, string>; delete values['grant_type']; return values; }, 400, 900144, 'invalid_request', ''],
-    ['no scope (AADSTS900144)', async () => { const values = clientCredentials({ client_secret: fixture.secret }) as Record<string, string>; delete values['scope']; return values; }, 400, 900144, 'invalid_request', ''],
-    ['a garbage assertion (AADSTS50027)', async () => clientCredentials({ client_assertion: 'not-a-jwt', client_assertion_type: jwtBearer }), 401, 50027, 'invalid_client', ''],
-    ['an assertion type other than jwt-bearer', async () => clientCredentials({ client_assertion: 'x.y.z', client_assertion_type: 'saml' }), 400, 900144, 'invalid_request', ''],
+    [
+      'a wrong secret (AADSTS7000215)',
+      async () => clientCredentials({ client_secret: 'wrong' }),
+      401,
+      7000215,
+      'invalid_client',
+      '',
+    ],
+    [
+      'an expired secret (AADSTS7000222)',
+      async () => clientCredentials({ client_secret: fixture.expiredSecret }),
+      401,
+      7000222,
+      'invalid_client',
+      '',
+    ],
+    [
+      'no client credential (AADSTS7000218)',
+      async () => clientCredentials({}),
+      401,
+      7000218,
+      'invalid_client',
+      '',
+    ],
+    [
+      'an unknown client (AADSTS700016)',
+      async () => ({
+        ...clientCredentials({ client_secret: 'x' }),
+        client_id: '00000000-0000-0000-0000-00000000000a',
+      }),
+      400,
+      700016,
+      'unauthorized_client',
+      '',
+    ],
+    [
+      'an unknown resource (AADSTS500011)',
+      async () =>
+        clientCredentials({
+          client_secret: fixture.secret,
+          scope: 'https://unknown.example/.default',
+        }),
+      400,
+      500011,
+      'invalid_resource',
+      '',
+    ],
+    [
+      'a required assignment missing (AADSTS501051)',
+      async () =>
+        clientCredentials({
+          client_secret: fixture.secret,
+          scope: `${LOCKED_API.identifierUri}/.default`,
+        }),
+      400,
+      501051,
+      'invalid_grant',
+      '',
+    ],
+    [
+      'a scope without /.default (AADSTS1002012)',
+      async () =>
+        clientCredentials({
+          client_secret: fixture.secret,
+          scope: `${DEMO.apiIdentifierUri}/read`,
+        }),
+      400,
+      1002012,
+      'invalid_scope',
+      '',
+    ],
+    [
+      'two resources in scope (AADSTS70011)',
+      async () =>
+        clientCredentials({
+          client_secret: fixture.secret,
+          scope: `${DEMO.apiIdentifierUri}/.default api://AzureADTokenExchange/.default`,
+        }),
+      400,
+      70011,
+      'invalid_scope',
+      '',
+    ],
+    [
+      'another grant type (AADSTS70003)',
+      async () => clientCredentials({ client_secret: fixture.secret, grant_type: 'password' }),
+      400,
+      70003,
+      'unsupported_grant_type',
+      '',
+    ],
+    [
+      'no grant_type (AADSTS900144)',
+      async () => {
+        const values = clientCredentials({ client_secret: fixture.secret }) as Record<
+          string,
+          string
+        >;
+        delete values['grant_type'];
+        return values;
+      },
+      400,
+      900144,
+      'invalid_request',
+      '',
+    ],
+    [
+      'no scope (AADSTS900144)',
+      async () => {
+        const values = clientCredentials({ client_secret: fixture.secret }) as Record<
+          string,
+          string
+        >;
+        delete values['scope'];
+        return values;
+      },
+      400,
+      900144,
+      'invalid_request',
+      '',
+    ],
+    [
+      'a garbage assertion (AADSTS50027)',
+      async () =>
+        clientCredentials({ client_assertion: 'not-a-jwt', client_assertion_type: jwtBearer }),
+      401,
+      50027,
+      'invalid_client',
+      '',
+    ],
+    [
+      'an assertion type other than jwt-bearer',
+      async () => clientCredentials({ client_assertion: 'x.y.z', client_assertion_type: 'saml' }),
+      400,
+      900144,
+      'invalid_request',
+      '',
+    ],
     [
       'an assertion no federated credential matches (AADSTS70021)',
-      async () => clientCredentials({ client_assertion: await miToken({ resource: 'api://AzureADTokenExchange', client_id: DEMO.noRoleClientId }), client_assertion_type: jwtBearer }),
+      async () =>
+        clientCredentials({
+          client_assertion: await miToken({
+            resource: 'api://AzureADTokenExchange',
+            client_id: DEMO.noRoleClientId,
+          }),
+          client_assertion_type: jwtBearer,
+        }),
       401,
       70021,
       'invalid_client',
@@ -285,10 +554,14 @@ describe('token endpoint', () => {
     ],
     [
       'an expired assertion (AADSTS700024)',
-      async () => clientCredentials({
-        client_assertion: await fixture.signCertificateAssertion({ aud: `https://localhost:${idp.httpsPort}${tokenPath}`, exp: Math.floor(Date.now() / 1000) - 3600 }),
-        client_assertion_type: jwtBearer,
-      }),
+      async () =>
+        clientCredentials({
+          client_assertion: await fixture.signCertificateAssertion({
+            aud: `https://localhost:${idp.httpsPort}${tokenPath}`,
+            exp: Math.floor(Date.now() / 1000) - 3600,
+          }),
+          client_assertion_type: jwtBearer,
+        }),
       401,
       700024,
       'invalid_client',
@@ -297,16 +570,26 @@ describe('token endpoint', () => {
     [
       'a tampered assertion (AADSTS700027)',
       async () => {
-        const [header, payload, signature] = (await miToken({ resource: 'api://AzureADTokenExchange', client_id: DEMO.consumerClientId })).split('.') as [string, string, string];
-        const forged = Buffer.from(JSON.stringify({ ...decodeJwt(`${header}.${payload}.${signature}`), exp: 4102444800 })).toString('base64url');
-        return clientCredentials({ client_assertion: `${header}.${forged}.${signature}`, client_assertion_type: jwtBearer });
+        const [header, payload, signature] = (
+          await miToken({
+            resource: 'api://AzureADTokenExchange',
+            client_id: DEMO.consumerClientId,
+          })
+        ).split('.') as [string, string, string];
+        const forged = Buffer.from(
+          JSON.stringify({ ...decodeJwt(`${header}.${payload}.${signature}`), exp: 4102444800 }),
+        ).toString('base64url');
+        return clientCredentials({
+          client_assertion: `${header}.${forged}.${signature}`,
+          client_assertion_type: jwtBearer,
+        });
       },
       401,
       700027,
       'invalid_client',
       '',
     ],
-  ])('refuses %s in Entra\'s error shape', async (_case, values, status, code, error, mentions) => {
+  ])("refuses %s in Entra's error shape", async (_case, values, status, code, error, mentions) => {
     const response = await postToken(await values());
     await expectEntraError(response, status, code, error);
     expect(response.body.error_description).toContain(mentions);
@@ -316,12 +599,28 @@ describe('token endpoint', () => {
 
   it('refuses an unknown tenant and a multi-tenant alias', async () => {
     expect.hasAssertions();
-    await expectEntraError(await postToken({ grant_type: 'client_credentials' }, '/not-a-tenant/oauth2/v2.0/token'), 400, 90002, 'invalid_request');
-    await expectEntraError(await postToken({ grant_type: 'client_credentials' }, '/common/oauth2/v2.0/token'), 400, 50059, 'invalid_request');
+    await expectEntraError(
+      await postToken({ grant_type: 'client_credentials' }, '/not-a-tenant/oauth2/v2.0/token'),
+      400,
+      90002,
+      'invalid_request',
+    );
+    await expectEntraError(
+      await postToken({ grant_type: 'client_credentials' }, '/common/oauth2/v2.0/token'),
+      400,
+      50059,
+      'invalid_request',
+    );
   });
 
   it('echoes client-request-id as correlation_id', async () => {
-    const response = await idp.http(tokenPath, { ...form({}), headers: { 'content-type': 'application/x-www-form-urlencoded', 'client-request-id': 'abc-123' } });
+    const response = await idp.http(tokenPath, {
+      ...form({}),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'client-request-id': 'abc-123',
+      },
+    });
     expect(((await response.json()) as { correlation_id: string }).correlation_id).toBe('abc-123');
   });
 
@@ -330,7 +629,11 @@ describe('token endpoint', () => {
     ['a malformed JSON body', 'application/json', '{grant_type'],
     ['a text body', 'text/plain', 'hello'],
   ])('answers %s with 400, never 5xx', async (_case, contentType, body) => {
-    const response = await idp.http(tokenPath, { method: 'POST', headers: { 'content-type': contentType }, body });
+    const response = await idp.http(tokenPath, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+    });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error_codes: number[] }).error_codes).toEqual([900144]);
   });
@@ -365,17 +668,34 @@ describe('admin API', () => {
   });
 
   it('injects a status with Retry-After for N requests, then recovers', async () => {
-    const created = await idp.admin('POST', '/faults', { endpoint: 'msi', status: 503, retryAfterSeconds: 7, forRequests: 2 });
+    const created = await idp.admin('POST', '/faults', {
+      endpoint: 'msi',
+      status: 503,
+      retryAfterSeconds: 7,
+      forRequests: 2,
+    });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
     for (let i = 0; i < 2; i++) {
-      const response = await idp.http(msiPath({ resource: DEMO.apiIdentifierUri }), { headers: consumerHeader });
+      const response = await idp.http(msiPath({ resource: DEMO.apiIdentifierUri }), {
+        headers: consumerHeader,
+      });
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('7');
-      expect(Object.keys((await response.json()) as object).sort()).toEqual(['error', 'error_description']);
+      expect(Object.keys((await response.json()) as object).sort()).toEqual([
+        'error',
+        'error_description',
+      ]);
     }
-    expect((await idp.http(msiPath({ resource: DEMO.apiIdentifierUri }), { headers: consumerHeader })).status).toBe(200);
-    expect((await idp.journal()).map((entry) => [entry.status, entry.faultId])).toEqual([[503, id], [503, id], [200, undefined]]);
+    expect(
+      (await idp.http(msiPath({ resource: DEMO.apiIdentifierUri }), { headers: consumerHeader }))
+        .status,
+    ).toBe(200);
+    expect((await idp.journal()).map((entry) => [entry.status, entry.faultId])).toEqual([
+      [503, id],
+      [503, id],
+      [200, undefined],
+    ]);
   });
 
   it('adds latency and scopes faults to their endpoint', async () => {
@@ -385,16 +705,25 @@ describe('admin API', () => {
     expect((await idp.https(`/${DEMO.tenantId}/discovery/keys`)).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(280);
     await expectEntraError(await postToken({}), 500, 50196, 'server_error');
-    expect((await idp.http(msiPath({ resource: DEMO.apiIdentifierUri }), { headers: consumerHeader })).status).toBe(200);
+    expect(
+      (await idp.http(msiPath({ resource: DEMO.apiIdentifierUri }), { headers: consumerHeader }))
+        .status,
+    ).toBe(200);
     expect((await idp.admin('DELETE', '/faults')).status).toBe(204);
     expect((await postToken({})).status).toBe(400);
   });
 
   it('ends a fault after forSeconds', async () => {
     await idp.admin('POST', '/faults', { endpoint: '*', status: 500, forSeconds: 1 });
-    expect((await idp.http(msiPath({ resource: DEMO.apiIdentifierUri }), { headers: consumerHeader })).status).toBe(500);
+    expect(
+      (await idp.http(msiPath({ resource: DEMO.apiIdentifierUri }), { headers: consumerHeader }))
+        .status,
+    ).toBe(500);
     await new Promise((done) => setTimeout(done, 1100));
-    expect((await idp.http(msiPath({ resource: DEMO.apiIdentifierUri }), { headers: consumerHeader })).status).toBe(200);
+    expect(
+      (await idp.http(msiPath({ resource: DEMO.apiIdentifierUri }), { headers: consumerHeader }))
+        .status,
+    ).toBe(200);
   });
 
   it.each([
@@ -406,16 +735,24 @@ describe('admin API', () => {
   ])('refuses the fault %j with a 400 naming the field', async (body, message) => {
     const response = await idp.admin('POST', '/faults', body);
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error_description: string }).error_description).toMatch(message);
+    expect(((await response.json()) as { error_description: string }).error_description).toMatch(
+      message,
+    );
   });
 
   it('rotates the signing key and keeps the old one published for the grace period', async () => {
-    const oldToken = await miToken({ resource: DEMO.apiIdentifierUri, client_id: DEMO.consumerClientId });
+    const oldToken = await miToken({
+      resource: DEMO.apiIdentifierUri,
+      client_id: DEMO.consumerClientId,
+    });
     const rotated = await idp.admin('POST', '/keys/rotate', {});
     expect(rotated.status).toBe(200);
     const { kid, previousKid } = (await rotated.json()) as { kid: string; previousKid: string };
     expect(decodeProtectedHeader(oldToken).kid).toBe(previousKid);
-    const newToken = await miToken({ resource: DEMO.apiIdentifierUri, client_id: DEMO.consumerClientId });
+    const newToken = await miToken({
+      resource: DEMO.apiIdentifierUri,
+      client_id: DEMO.consumerClientId,
+    });
     expect(decodeProtectedHeader(newToken).kid).toBe(kid);
     await verifyWithPublishedKeys(oldToken);
     await verifyWithPublishedKeys(newToken);

@@ -34,7 +34,10 @@ const federated = (managedIdentityClientId: string) => ({
 
 describe('ManagedIdentityCredential', () => {
   it('gets a correctly shaped token through IDENTITY_ENDPOINT, and 1000 getToken calls cost one request', async () => {
-    const outcome = await runSdk({ kind: 'managed-identity', clientId: DEMO.consumerClientId, scope: API_SCOPE, calls: 1000 }, containerApps());
+    const outcome = await runSdk(
+      { kind: 'managed-identity', clientId: DEMO.consumerClientId, scope: API_SCOPE, calls: 1000 },
+      containerApps(),
+    );
     expect(outcome.error).toBeUndefined();
     expect(outcome.tokens).toHaveLength(1);
     const claims = decodeJwt(outcome.tokens[0]!);
@@ -49,24 +52,43 @@ describe('ManagedIdentityCredential', () => {
     expect(outcome.expiresOnTimestamp).toBe((claims.exp as number) * 1000);
     const journal = await idp.journal();
     expect(journal).toHaveLength(1);
-    expect(journal[0]).toMatchObject({ endpoint: 'msi', status: 200, clientId: DEMO.consumerClientId });
+    expect(journal[0]).toMatchObject({
+      endpoint: 'msi',
+      status: 200,
+      clientId: DEMO.consumerClientId,
+    });
   });
 
   it('gets a token through IMDS (AZURE_POD_IDENTITY_AUTHORITY_HOST), cached as well', async () => {
-    const outcome = await runSdk({ kind: 'managed-identity', clientId: DEMO.consumerClientId, scope: API_SCOPE, calls: 5 }, imdsEnv(idp.httpBase, idp.caCertPath));
+    const outcome = await runSdk(
+      { kind: 'managed-identity', clientId: DEMO.consumerClientId, scope: API_SCOPE, calls: 5 },
+      imdsEnv(idp.httpBase, idp.caCertPath),
+    );
     expect(outcome.error).toBeUndefined();
     expect(decodeJwt(outcome.tokens[0]!).roles).toEqual(['consumer']);
-    expect((await idp.journal()).map((entry) => [entry.endpoint, entry.status])).toEqual([['imds', 200]]);
+    expect((await idp.journal()).map((entry) => [entry.endpoint, entry.status])).toEqual([
+      ['imds', 200],
+    ]);
   });
 
   it('gets a token without roles for the identity that holds none', async () => {
-    const outcome = await runSdk({ kind: 'managed-identity', clientId: DEMO.noRoleClientId, scope: API_SCOPE }, containerApps());
+    const outcome = await runSdk(
+      { kind: 'managed-identity', clientId: DEMO.noRoleClientId, scope: API_SCOPE },
+      containerApps(),
+    );
     expect(outcome.ok).toBe(true);
     expect(decodeJwt(outcome.tokens[0]!)).not.toHaveProperty('roles');
   });
 
   it('surfaces AADSTS500011 for an unknown resource after a single request (400 is not retried)', async () => {
-    const outcome = await runSdk({ kind: 'managed-identity', clientId: DEMO.consumerClientId, scope: 'https://unknown.example/.default' }, containerApps());
+    const outcome = await runSdk(
+      {
+        kind: 'managed-identity',
+        clientId: DEMO.consumerClientId,
+        scope: 'https://unknown.example/.default',
+      },
+      containerApps(),
+    );
     expect(outcome.ok).toBe(false);
     expect(outcome.error?.message).toContain('AADSTS500011');
     expect(await idp.journal('msi')).toHaveLength(1);
@@ -74,21 +96,35 @@ describe('ManagedIdentityCredential', () => {
 
   it('retries a 500 three times (4 requests), then fails', async () => {
     await idp.admin('POST', '/faults', { endpoint: 'msi', status: 500 });
-    const outcome = await runSdk({ kind: 'managed-identity', clientId: DEMO.consumerClientId, scope: API_SCOPE }, containerApps());
+    const outcome = await runSdk(
+      { kind: 'managed-identity', clientId: DEMO.consumerClientId, scope: API_SCOPE },
+      containerApps(),
+    );
     expect(outcome.ok).toBe(false);
     expect((await idp.journal('msi')).map((entry) => entry.status)).toEqual([500, 500, 500, 500]);
   });
 
   it('rides out a two-request outage', async () => {
     await idp.admin('POST', '/faults', { endpoint: 'msi', status: 500, forRequests: 2 });
-    const outcome = await runSdk({ kind: 'managed-identity', clientId: DEMO.consumerClientId, scope: API_SCOPE }, containerApps());
+    const outcome = await runSdk(
+      { kind: 'managed-identity', clientId: DEMO.consumerClientId, scope: API_SCOPE },
+      containerApps(),
+    );
     expect(outcome.ok).toBe(true);
     expect((await idp.journal('msi')).map((entry) => entry.status)).toEqual([500, 500, 200]);
   });
 
   it('waits as long as Retry-After says on a 503', async () => {
-    await idp.admin('POST', '/faults', { endpoint: 'msi', status: 503, retryAfterSeconds: 2, forRequests: 1 });
-    const outcome = await runSdk({ kind: 'managed-identity', clientId: DEMO.consumerClientId, scope: API_SCOPE }, containerApps());
+    await idp.admin('POST', '/faults', {
+      endpoint: 'msi',
+      status: 503,
+      retryAfterSeconds: 2,
+      forRequests: 1,
+    });
+    const outcome = await runSdk(
+      { kind: 'managed-identity', clientId: DEMO.consumerClientId, scope: API_SCOPE },
+      containerApps(),
+    );
     expect(outcome.ok).toBe(true);
     const [failed, succeeded] = await idp.journal('msi');
     expect([failed?.status, succeeded?.status]).toEqual([503, 200]);
@@ -108,7 +144,10 @@ describe('ClientAssertionCredential with a managed-identity token (federated ide
       ver: '1.0',
     });
     const journal = await idp.journal();
-    expect(journal.find((entry) => entry.endpoint === 'msi')).toMatchObject({ resource: 'api://AzureADTokenExchange', status: 200 });
+    expect(journal.find((entry) => entry.endpoint === 'msi')).toMatchObject({
+      resource: 'api://AzureADTokenExchange',
+      status: 200,
+    });
     expect(journal.find((entry) => entry.endpoint === 'token')).toMatchObject({
       status: 200,
       clientAuthentication: 'federated_credential',
@@ -125,17 +164,28 @@ describe('ClientAssertionCredential with a managed-identity token (federated ide
 });
 
 describe('ClientSecretCredential and ClientCertificateCredential', () => {
-  const app = () => ({ tenantId: DEMO.tenantId, clientId: DEMO.ficAppId, scope: API_SCOPE, authorityHost: idp.authority });
+  const app = () => ({
+    tenantId: DEMO.tenantId,
+    clientId: DEMO.ficAppId,
+    scope: API_SCOPE,
+    authorityHost: idp.authority,
+  });
   const tls = () => ({ NODE_EXTRA_CA_CERTS: idp.caCertPath });
 
   it('gets a token with the client secret', async () => {
-    const outcome = await runSdk({ kind: 'client-secret', ...app(), secret: fixture.secret }, tls());
+    const outcome = await runSdk(
+      { kind: 'client-secret', ...app(), secret: fixture.secret },
+      tls(),
+    );
     expect(outcome.error).toBeUndefined();
     expect(decodeJwt(outcome.tokens[0]!)).toMatchObject({ appid: DEMO.ficAppId, appidacr: '1' });
   });
 
   it('surfaces AADSTS7000215 for a wrong secret', async () => {
-    const outcome = await runSdk({ kind: 'client-secret', ...app(), secret: 'not-the-secret' }, tls());
+    const outcome = await runSdk(
+      { kind: 'client-secret', ...app(), secret: 'not-the-secret' },
+      tls(),
+    );
     expect(outcome.ok).toBe(false);
     expect(outcome.error?.message).toContain('AADSTS7000215');
   });

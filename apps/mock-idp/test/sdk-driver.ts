@@ -15,7 +15,13 @@ import {
 } from '@azure/identity';
 
 export type Scenario =
-  | { kind: 'managed-identity'; clientId?: string; scope: string; calls?: number; callTimeoutMs?: number }
+  | {
+      kind: 'managed-identity';
+      clientId?: string;
+      scope: string;
+      calls?: number;
+      callTimeoutMs?: number;
+    }
   | {
       kind: 'federated';
       tenantId: string;
@@ -25,8 +31,22 @@ export type Scenario =
       authorityHost: string;
       calls?: number;
     }
-  | { kind: 'client-secret'; tenantId: string; clientId: string; secret: string; scope: string; authorityHost: string }
-  | { kind: 'client-certificate'; tenantId: string; clientId: string; certificatePath: string; scope: string; authorityHost: string };
+  | {
+      kind: 'client-secret';
+      tenantId: string;
+      clientId: string;
+      secret: string;
+      scope: string;
+      authorityHost: string;
+    }
+  | {
+      kind: 'client-certificate';
+      tenantId: string;
+      clientId: string;
+      certificatePath: string;
+      scope: string;
+      authorityHost: string;
+    };
 
 export interface DriverOutcome {
   ok: boolean;
@@ -39,7 +59,9 @@ export interface DriverOutcome {
 function credentialFor(scenario: Scenario): TokenCredential {
   switch (scenario.kind) {
     case 'managed-identity':
-      return scenario.clientId ? new ManagedIdentityCredential({ clientId: scenario.clientId }) : new ManagedIdentityCredential();
+      return scenario.clientId
+        ? new ManagedIdentityCredential({ clientId: scenario.clientId })
+        : new ManagedIdentityCredential();
     case 'federated': {
       const managedIdentity = scenario.managedIdentityClientId
         ? new ManagedIdentityCredential({ clientId: scenario.managedIdentityClientId })
@@ -57,10 +79,15 @@ function credentialFor(scenario: Scenario): TokenCredential {
         disableInstanceDiscovery: true,
       });
     case 'client-certificate':
-      return new ClientCertificateCredential(scenario.tenantId, scenario.clientId, scenario.certificatePath, {
-        authorityHost: scenario.authorityHost,
-        disableInstanceDiscovery: true,
-      });
+      return new ClientCertificateCredential(
+        scenario.tenantId,
+        scenario.clientId,
+        scenario.certificatePath,
+        {
+          authorityHost: scenario.authorityHost,
+          disableInstanceDiscovery: true,
+        },
+      );
   }
 }
 
@@ -81,7 +108,12 @@ async function run(scenario: Scenario): Promise<DriverOutcome> {
     return { ok: true, tokens: [...tokens], expiresOnTimestamp, elapsedMs: Date.now() - started };
   } catch (error) {
     const { name, message } = error as Error;
-    return { ok: false, tokens: [...tokens], error: { name, message }, elapsedMs: Date.now() - started };
+    return {
+      ok: false,
+      tokens: [...tokens],
+      error: { name, message },
+      elapsedMs: Date.now() - started,
+    };
   }
 }
 

@@ -6,10 +6,17 @@ import { fileURLToPath } from 'node:url';
 import type { DriverOutcome, Scenario } from './sdk-driver.js';
 
 const DRIVER = join(dirname(fileURLToPath(import.meta.url)), 'sdk-driver.ts');
-const STEERING = /^(AZURE_|IDENTITY_|MSI_|IMDS_|NODE_EXTRA_CA_CERTS$|NODE_OPTIONS$|HTTPS?_PROXY$|NO_PROXY$)/i;
+const STEERING =
+  /^(AZURE_|IDENTITY_|MSI_|IMDS_|NODE_EXTRA_CA_CERTS$|NODE_OPTIONS$|HTTPS?_PROXY$|NO_PROXY$)/i;
 
-export function runSdk(scenario: Scenario, env: Record<string, string>, timeoutMs = 45_000): Promise<DriverOutcome> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !STEERING.test(key)));
+export function runSdk(
+  scenario: Scenario,
+  env: Record<string, string>,
+  timeoutMs = 45_000,
+): Promise<DriverOutcome> {
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !STEERING.test(key)),
+  );
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--no-warnings', DRIVER, JSON.stringify(scenario)], {
       env: { ...base, ...env },
@@ -34,8 +41,16 @@ export function runSdk(scenario: Scenario, env: Record<string, string>, timeoutM
 }
 
 /** Environment of a Container Apps container wired to the emulator. */
-export function containerAppsEnv(httpBase: string, caCertPath: string, identityHeader: string): Record<string, string> {
-  return { IDENTITY_ENDPOINT: `${httpBase}/msi/token`, IDENTITY_HEADER: identityHeader, NODE_EXTRA_CA_CERTS: caCertPath };
+export function containerAppsEnv(
+  httpBase: string,
+  caCertPath: string,
+  identityHeader: string,
+): Record<string, string> {
+  return {
+    IDENTITY_ENDPOINT: `${httpBase}/msi/token`,
+    IDENTITY_HEADER: identityHeader,
+    NODE_EXTRA_CA_CERTS: caCertPath,
+  };
 }
 
 /** Environment of a VM / pod-identity host: IMDS at the emulator. */

@@ -28,25 +28,52 @@ export interface TestDirectory {
 }
 
 function pem(der: ArrayBuffer, label: string): string {
-  return `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').trimEnd()}\n-----END ${label}-----\n`;
+  return `-----BEGIN ${label}-----\n${Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trimEnd()}\n-----END ${label}-----\n`;
 }
 
 export async function createTestDirectory(): Promise<TestDirectory> {
   const directory = await readDemoDirectory();
   const secret = randomBytes(24).toString('base64url');
   const expiredSecret = randomBytes(24).toString('base64url');
-  const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) };
-  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  const certificate = await x509.X509CertificateGenerator.createSelfSigned({ name: 'CN=consumer-fic-app', keys, signingAlgorithm: algorithm });
+  const algorithm = {
+    name: 'RSASSA-PKCS1-v1_5',
+    hash: 'SHA-256',
+    modulusLength: 2048,
+    publicExponent: new Uint8Array([1, 0, 1]),
+  };
+  const keys = (await webcrypto.subtle.generateKey(algorithm, true, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    name: 'CN=consumer-fic-app',
+    keys,
+    signingAlgorithm: algorithm,
+  });
   const certificatePem = certificate.toString('pem') + '\n';
-  const privateKeyPem = pem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
+  const privateKeyPem = pem(
+    await webcrypto.subtle.exportKey('pkcs8', keys.privateKey),
+    'PRIVATE KEY',
+  );
   const x5t = Buffer.from(await certificate.getThumbprint('SHA-1')).toString('base64url');
 
   const tenant = directory.tenants[0];
   const ficApp = tenant.applications.find((app: { appId: string }) => app.appId === DEMO.ficAppId);
   ficApp.passwordCredentials = [
-    { keyId: 'aaaaaaaa-0000-4000-8000-000000000001', displayName: 'test secret', secretText: secret },
-    { keyId: 'aaaaaaaa-0000-4000-8000-000000000002', displayName: 'expired', secretText: expiredSecret, endDateTime: '2020-01-01T00:00:00Z' },
+    {
+      keyId: 'aaaaaaaa-0000-4000-8000-000000000001',
+      displayName: 'test secret',
+      secretText: secret,
+    },
+    {
+      keyId: 'aaaaaaaa-0000-4000-8000-000000000002',
+      displayName: 'expired',
+      secretText: expiredSecret,
+      endDateTime: '2020-01-01T00:00:00Z',
+    },
   ];
   ficApp.keyCredentials = [{ keyId: 'aaaaaaaa-0000-4000-8000-000000000003', key: certificatePem }];
   tenant.applications.push({
@@ -56,7 +83,10 @@ export async function createTestDirectory(): Promise<TestDirectory> {
     identifierUris: [LOCKED_API.identifierUri],
     requestedAccessTokenVersion: 2,
     appRoles: [],
-    servicePrincipal: { objectId: '5a1c0b9e-3333-4c3d-8e2f-0a1b2c3d4e5f', appRoleAssignmentRequired: true },
+    servicePrincipal: {
+      objectId: '5a1c0b9e-3333-4c3d-8e2f-0a1b2c3d4e5f',
+      appRoleAssignmentRequired: true,
+    },
   });
 
   return {

@@ -28,7 +28,12 @@ export const DEMO = {
   identityHeader: 'local-consumer-daemon',
 } as const;
 
-export const DEMO_DIRECTORY_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'directory', 'demo-directory.json');
+export const DEMO_DIRECTORY_PATH = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'directory',
+  'demo-directory.json',
+);
 
 export async function readDemoDirectory(): Promise<Record<string, any>> {
   return JSON.parse(await readFile(DEMO_DIRECTORY_PATH, 'utf8'));
@@ -40,13 +45,18 @@ export interface TestIdp extends RunningMockIdp {
   /** fetch against the plain-http listener. */
   http(path: string, init?: RequestInit): Promise<Response>;
   /** A request to the https listener, trusting only the emulator's CA. */
-  https(path: string, init?: { method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; headers: Record<string, unknown>; body: any }>;
+  https(
+    path: string,
+    init?: { method?: string; headers?: Record<string, string>; body?: string },
+  ): Promise<{ status: number; headers: Record<string, unknown>; body: any }>;
   journal(endpoint?: string): Promise<JournalEntry[]>;
   admin(method: string, path: string, body?: unknown): Promise<Response>;
   stop(): Promise<void>;
 }
 
-export async function startTestIdp(options: { directory?: unknown; env?: Record<string, string> } = {}): Promise<TestIdp> {
+export async function startTestIdp(
+  options: { directory?: unknown; env?: Record<string, string> } = {},
+): Promise<TestIdp> {
   const stateDir = await mkdtemp(join(tmpdir(), 'mock-idp-test-'));
   let directoryPath: string | undefined;
   if (options.directory !== undefined) {
@@ -76,7 +86,12 @@ export async function startTestIdp(options: { directory?: unknown; env?: Record<
       new Promise((resolve, reject) => {
         const req = httpsRequest(
           `https://localhost:${running.httpsPort}${path}`,
-          { method: init.method ?? 'GET', headers: init.headers, ca: running.caCertificatePem, family: 4 },
+          {
+            method: init.method ?? 'GET',
+            headers: init.headers,
+            ca: running.caCertificatePem,
+            family: 4,
+          },
           (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -11,9 +11,14 @@ import type { ProtectedApiConfig } from './config/protected-api-config.js';
 function setUpSwagger(app: INestApplication): void {
   const document = new DocumentBuilder()
     .setTitle('protected-api')
-    .setDescription('Resource server accepting Microsoft Entra ID access tokens (app roles: consumer, writer)')
+    .setDescription(
+      'Resource server accepting Microsoft Entra ID access tokens (app roles: consumer, writer)',
+    )
     .setVersion('1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Entra ID access token' }, AUTH_SWAGGER_SCHEME)
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Entra ID access token' },
+      AUTH_SWAGGER_SCHEME,
+    )
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document));
 }
@@ -21,7 +26,9 @@ function setUpSwagger(app: INestApplication): void {
 export async function createProtectedApi(config: ProtectedApiConfig): Promise<INestApplication> {
   const app = await NestFactory.create(protectedApiModule(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+  );
   setUpSwagger(app);
   return app;
 }

@@ -1,5 +1,9 @@
 import { createProtectedApi } from './create-app.js';
-import { ProtectedApiConfigError, parseProtectedApiConfig, type ProtectedApiConfig } from './config/protected-api-config.js';
+import {
+  ProtectedApiConfigError,
+  parseProtectedApiConfig,
+  type ProtectedApiConfig,
+} from './config/protected-api-config.js';
 
 let config: ProtectedApiConfig;
 try {

@@ -5,7 +5,13 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { forgeTokens, type ForgedToken } from './forged-tokens.js';
-import { API_URI, PARTNER_TENANT, TENANT, startHarness, type Harness } from './protected-api-harness.js';
+import {
+  API_URI,
+  PARTNER_TENANT,
+  TENANT,
+  startHarness,
+  type Harness,
+} from './protected-api-harness.js';
 
 const CHALLENGE = /^Bearer realm="protected-api", error="(\w+)", error_description="[^"]+"$/;
 
@@ -35,7 +41,10 @@ describe('protected-api', () => {
     it('serves Swagger UI at /docs and the bearer scheme in the document', async () => {
       await http().get('/docs').expect(200).expect('content-type', /html/);
       const { body } = await http().get('/docs-json').expect(200);
-      expect(body.components.securitySchemes['entra-bearer']).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(body.components.securitySchemes['entra-bearer']).toMatchObject({
+        type: 'http',
+        scheme: 'bearer',
+      });
       expect(body.paths['/api/items'].get.security).toEqual([{ 'entra-bearer': [] }]);
       expect(body.paths['/healthz'].get.security).toBeUndefined();
     });
@@ -44,7 +53,10 @@ describe('protected-api', () => {
   describe('valid tokens', () => {
     it('accepts a v1 token: /api/whoami returns the caller', async () => {
       const token = await harness.idp.mint({ version: '1.0' });
-      const { body } = await http().get('/api/whoami').set('Authorization', `Bearer ${token}`).expect(200);
+      const { body } = await http()
+        .get('/api/whoami')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(200);
       expect(body).toEqual({
         appId: '9b8c291c-309f-4335-acaa-1cbeb22a5732',
         objectId: 'c9bea2b0-f9e9-4f1d-9eed-fa4dfef7c993',
@@ -57,8 +69,14 @@ describe('protected-api', () => {
 
     it('accepts a v2 token (azp, client id audience)', async () => {
       const token = await harness.idp.mint({ version: '2.0' });
-      const { body } = await http().get('/api/whoami').set('Authorization', `Bearer ${token}`).expect(200);
-      expect(body).toMatchObject({ appId: '9b8c291c-309f-4335-acaa-1cbeb22a5732', tokenVersion: '2.0' });
+      const { body } = await http()
+        .get('/api/whoami')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(200);
+      expect(body).toMatchObject({
+        appId: '9b8c291c-309f-4335-acaa-1cbeb22a5732',
+        tokenVersion: '2.0',
+      });
     });
 
     it('takes the scheme case-insensitively', async () => {
@@ -68,10 +86,16 @@ describe('protected-api', () => {
     });
 
     it('accepts a token of an allowed partner tenant', async () => {
-      const token = await harness.idp.mint({ claims: { tid: PARTNER_TENANT, iss: harness.idp.v1Issuer(PARTNER_TENANT) } });
-      await http().get('/api/whoami').set('Authorization', `Bearer ${token}`).expect(200).expect((response) => {
-        expect(response.body.tenantId).toBe(PARTNER_TENANT);
+      const token = await harness.idp.mint({
+        claims: { tid: PARTNER_TENANT, iss: harness.idp.v1Issuer(PARTNER_TENANT) },
       });
+      await http()
+        .get('/api/whoami')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(200)
+        .expect((response) => {
+          expect(response.body.tenantId).toBe(PARTNER_TENANT);
+        });
     });
 
     it('accepts a trailing-slash variant of the App ID URI, and a token expired within the clock skew', async () => {
@@ -83,7 +107,10 @@ describe('protected-api', () => {
 
     it('GET /api/items with the consumer role lists the items', async () => {
       const token = await harness.idp.mint();
-      const { body } = await http().get('/api/items').set('Authorization', `Bearer ${token}`).expect(200);
+      const { body } = await http()
+        .get('/api/items')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(200);
       expect(body).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'widget' })]));
     });
 
@@ -94,7 +121,11 @@ describe('protected-api', () => {
         .set('Authorization', `Bearer ${token}`)
         .send({ name: 'sprocket', quantity: 5 })
         .expect(201);
-      expect(body).toMatchObject({ name: 'sprocket', quantity: 5, createdBy: '9b8c291c-309f-4335-acaa-1cbeb22a5732' });
+      expect(body).toMatchObject({
+        name: 'sprocket',
+        quantity: 5,
+        createdBy: '9b8c291c-309f-4335-acaa-1cbeb22a5732',
+      });
     });
 
     it('POST /api/items with a bad body is 400 with a message per field', async () => {
@@ -125,14 +156,22 @@ describe('protected-api', () => {
       for (const { name, token } of forged) {
         const response = await http().get('/api/whoami').set('Authorization', `Bearer ${token}`);
         const challenge = CHALLENGE.exec(response.headers['www-authenticate'] ?? '');
-        outcomes.push({ name, status: response.status, code: response.body.code, error: challenge?.[1] });
+        outcomes.push({
+          name,
+          status: response.status,
+          code: response.body.code,
+          error: challenge?.[1],
+        });
       }
-      expect(outcomes).toEqual(forged.map(({ name, code }) => ({ name, status: 401, code, error: 'invalid_token' })));
+      expect(outcomes).toEqual(
+        forged.map(({ name, code }) => ({ name, status: 401, code, error: 'invalid_token' })),
+      );
     });
   });
 
   describe('refused requests: headers and transport', () => {
-    const challengeOf = (response: request.Response) => response.headers['www-authenticate'] as string;
+    const challengeOf = (response: request.Response) =>
+      response.headers['www-authenticate'] as string;
 
     it('no Authorization header: 401 with a bare challenge (no error code)', async () => {
       const response = await http().get('/api/items').expect(401);
@@ -141,7 +180,10 @@ describe('protected-api', () => {
     });
 
     it('another scheme (Basic): 401 with a bare challenge', async () => {
-      const response = await http().get('/api/items').set('Authorization', 'Basic dXNlcjpwYXNz').expect(401);
+      const response = await http()
+        .get('/api/items')
+        .set('Authorization', 'Basic dXNlcjpwYXNz')
+        .expect(401);
       expect(challengeOf(response)).toBe('Bearer realm="protected-api"');
       expect(response.body.code).toBe('ERR_AUTH_SCHEME_UNSUPPORTED');
     });
@@ -158,7 +200,10 @@ describe('protected-api', () => {
     });
 
     it('characters outside base64url in the token: 401 invalid_token', async () => {
-      const response = await http().get('/api/items').set('Authorization', 'Bearer ey"J}.x.y').expect(401);
+      const response = await http()
+        .get('/api/items')
+        .set('Authorization', 'Bearer ey"J}.x.y')
+        .expect(401);
       expect(response.body.code).toBe('ERR_TOKEN_MALFORMED');
     });
 
@@ -166,12 +211,19 @@ describe('protected-api', () => {
       const token = await harness.idp.mint();
       const alone = await http().get(`/api/items?access_token=${token}`).expect(400);
       expect(alone.body.code).toBe('ERR_TOKEN_NOT_IN_HEADER');
-      await http().get(`/api/items?access_token=${token}`).set('Authorization', `Bearer ${token}`).expect(400);
+      await http()
+        .get(`/api/items?access_token=${token}`)
+        .set('Authorization', `Bearer ${token}`)
+        .expect(400);
     });
 
     it('a token in a form body is refused (400)', async () => {
       const token = await harness.idp.mint({ claims: { roles: ['writer'] } });
-      const response = await http().post('/api/items').type('form').send({ access_token: token, name: 'x', quantity: 1 }).expect(400);
+      const response = await http()
+        .post('/api/items')
+        .type('form')
+        .send({ access_token: token, name: 'x', quantity: 1 })
+        .expect(400);
       expect(response.body.code).toBe('ERR_TOKEN_NOT_IN_HEADER');
     });
 
@@ -185,7 +237,9 @@ describe('protected-api', () => {
     });
 
     it('a header larger than the server accepts: 431, not a 5xx', async () => {
-      const status = await rawGet(harness, '/api/items', [['Authorization', `Bearer ${'A'.repeat(20_000)}`]]);
+      const status = await rawGet(harness, '/api/items', [
+        ['Authorization', `Bearer ${'A'.repeat(20_000)}`],
+      ]);
       expect(status).toBe(431);
     });
   });
@@ -193,24 +247,41 @@ describe('protected-api', () => {
   describe('authorization: 403 insufficient_scope', () => {
     it('a valid token without the consumer role cannot list items', async () => {
       const token = await harness.idp.mint({ claims: { roles: undefined } });
-      const response = await http().get('/api/items').set('Authorization', `Bearer ${token}`).expect(403);
-      expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="protected-api", error="insufficient_scope"/);
-      expect(response.body).toMatchObject({ code: 'ERR_ROLE_MISSING', message: 'the caller needs the app role consumer' });
+      const response = await http()
+        .get('/api/items')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(403);
+      expect(response.headers['www-authenticate']).toMatch(
+        /^Bearer realm="protected-api", error="insufficient_scope"/,
+      );
+      expect(response.body).toMatchObject({
+        code: 'ERR_ROLE_MISSING',
+        message: 'the caller needs the app role consumer',
+      });
       // ... but may still ask who it is.
       await http().get('/api/whoami').set('Authorization', `Bearer ${token}`).expect(200);
     });
 
     it('the consumer role does not allow POST /api/items (writer)', async () => {
       const token = await harness.idp.mint();
-      const response = await http().post('/api/items').set('Authorization', `Bearer ${token}`).send({ name: 'x', quantity: 1 }).expect(403);
+      const response = await http()
+        .post('/api/items')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ name: 'x', quantity: 1 })
+        .expect(403);
       expect(response.body.code).toBe('ERR_ROLE_MISSING');
     });
 
     it('app roles do not authorize a delegated (user) token', async () => {
       const byIdtyp = await harness.idp.mint({ claims: { idtyp: 'user' } });
-      const bySubject = await harness.idp.mint({ claims: { idtyp: undefined, sub: 'a-user-subject' } });
+      const bySubject = await harness.idp.mint({
+        claims: { idtyp: undefined, sub: 'a-user-subject' },
+      });
       for (const token of [byIdtyp, bySubject]) {
-        const response = await http().get('/api/items').set('Authorization', `Bearer ${token}`).expect(403);
+        const response = await http()
+          .get('/api/items')
+          .set('Authorization', `Bearer ${token}`)
+          .expect(403);
         expect(response.body.code).toBe('ERR_NOT_APP_ONLY');
       }
     });
@@ -219,14 +290,32 @@ describe('protected-api', () => {
   describe('logs', () => {
     it('one JSON line per request with the request id and the caller; refusals say why; never the token', async () => {
       const token = await harness.idp.mint();
-      await http().get('/api/items').set('Authorization', `Bearer ${token}`).set('x-request-id', 'req-ok-1').expect(200);
-      await http().get(`/api/items?access_token=${token}`).set('x-request-id', 'req-query-1').expect(400);
-      await http().get('/api/items').set('Authorization', `Bearer ${token}x`).set('x-request-id', 'req-bad-1').expect(401);
+      await http()
+        .get('/api/items')
+        .set('Authorization', `Bearer ${token}`)
+        .set('x-request-id', 'req-ok-1')
+        .expect(200);
+      await http()
+        .get(`/api/items?access_token=${token}`)
+        .set('x-request-id', 'req-query-1')
+        .expect(400);
+      await http()
+        .get('/api/items')
+        .set('Authorization', `Bearer ${token}x`)
+        .set('x-request-id', 'req-bad-1')
+        .expect(401);
       const records = harness.logs.map((line) => JSON.parse(line) as LogRecord);
       const ok = records.find((record) => record.req?.id === 'req-ok-1' && record.res);
-      expect(ok).toMatchObject({ appId: '9b8c291c-309f-4335-acaa-1cbeb22a5732', objectId: 'c9bea2b0-f9e9-4f1d-9eed-fa4dfef7c993' });
-      expect(records.find((record) => record.req?.id === 'req-bad-1' && record.res)).toMatchObject({ authError: 'ERR_SIGNATURE_INVALID' });
-      expect(records.find((record) => record.req?.id === 'req-query-1' && record.res)?.req?.url).toBe('/api/items?access_token=[REDACTED]');
+      expect(ok).toMatchObject({
+        appId: '9b8c291c-309f-4335-acaa-1cbeb22a5732',
+        objectId: 'c9bea2b0-f9e9-4f1d-9eed-fa4dfef7c993',
+      });
+      expect(records.find((record) => record.req?.id === 'req-bad-1' && record.res)).toMatchObject({
+        authError: 'ERR_SIGNATURE_INVALID',
+      });
+      expect(
+        records.find((record) => record.req?.id === 'req-query-1' && record.res)?.req?.url,
+      ).toBe('/api/items?access_token=[REDACTED]');
       const signature = token.split('.')[2];
       for (const line of harness.logs) expect(line).not.toContain(signature);
     });
@@ -245,10 +334,13 @@ interface LogRecord {
 function rawGet(harness: Harness, path: string, headers: [string, string][]): Promise<number> {
   const { port } = (harness.app.getHttpServer().address() ?? {}) as AddressInfo;
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'GET', headers: headers.flat() }, (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path, method: 'GET', headers: headers.flat() },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
     req.on('error', reject);
     req.end();
   });

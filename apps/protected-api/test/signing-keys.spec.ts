@@ -15,10 +15,15 @@ describe('signing keys', () => {
   let harness: Harness;
 
   const start = async () => {
-    harness = await startHarness({ keyRefreshCooldownSeconds: COOLDOWN_MS / 1000, keyCacheMaxAgeSeconds: 1, httpTimeoutMs: 500 });
+    harness = await startHarness({
+      keyRefreshCooldownSeconds: COOLDOWN_MS / 1000,
+      keyCacheMaxAgeSeconds: 1,
+      httpTimeoutMs: 500,
+    });
     return harness;
   };
-  const get = (path: string, token: string) => request(harness.app.getHttpServer()).get(path).set('Authorization', `Bearer ${token}`);
+  const get = (path: string, token: string) =>
+    request(harness.app.getHttpServer()).get(path).set('Authorization', `Bearer ${token}`);
   const v1JwksRequests = () => harness.idp.jwksRequests.filter((path) => path === V1_JWKS).length;
   /** A token naming a kid the IdP never published (its signature does not matter: the kid is looked up first). */
   const withRandomKid = (token: string) => {
@@ -44,43 +49,51 @@ describe('signing keys', () => {
     expect([stale.status, stale.body.code]).toEqual([401, 'ERR_KEY_NOT_FOUND']);
   });
 
-  it.each(['drop', 'fail'] as const)('keeps accepting valid tokens when the JWKS endpoint stops answering (%s)', async (behaviour) => {
-    const { idp } = await start();
-    expect((await get('/api/items', await idp.mint())).status).toBe(200);
+  it.each(['drop', 'fail'] as const)(
+    'keeps accepting valid tokens when the JWKS endpoint stops answering (%s)',
+    async (behaviour) => {
+      const { idp } = await start();
+      expect((await get('/api/items', await idp.mint())).status).toBe(200);
 
-    idp.jwksBehaviour = behaviour;
-    await sleep(COOLDOWN_MS + 100); // the cached set is now stale and may be refetched
-    const attemptsBefore = v1JwksRequests();
-    for (const version of ['1.0', '2.0', '1.0'] as const) {
-      expect((await get('/api/items', await idp.mint({ version }))).status).toBe(200);
-    }
-    const unknown = await get('/api/items', withRandomKid(await idp.mint()));
-    expect([unknown.status, unknown.body.code]).toEqual([401, 'ERR_KEY_NOT_FOUND']);
-    expect(v1JwksRequests() - attemptsBefore).toBeLessThanOrEqual(1);
-    expect((await request(harness.app.getHttpServer()).get('/readyz')).status).toBe(200);
-  });
+      idp.jwksBehaviour = behaviour;
+      await sleep(COOLDOWN_MS + 100); // the cached set is now stale and may be refetched
+      const attemptsBefore = v1JwksRequests();
+      for (const version of ['1.0', '2.0', '1.0'] as const) {
+        expect((await get('/api/items', await idp.mint({ version }))).status).toBe(200);
+      }
+      const unknown = await get('/api/items', withRandomKid(await idp.mint()));
+      expect([unknown.status, unknown.body.code]).toEqual([401, 'ERR_KEY_NOT_FOUND']);
+      expect(v1JwksRequests() - attemptsBefore).toBeLessThanOrEqual(1);
+      expect((await request(harness.app.getHttpServer()).get('/readyz')).status).toBe(200);
+    },
+  );
 
-  it.each(['serve', 'drop'] as const)('a flood of random kids costs at most one JWKS request per cooldown (IdP: %s)', async (behaviour) => {
-    const { idp } = await start();
-    const valid = await idp.mint();
-    expect((await get('/api/items', valid)).status).toBe(200);
-    await sleep(COOLDOWN_MS + 100);
-    idp.jwksBehaviour = behaviour;
-    const before = v1JwksRequests();
+  it.each(['serve', 'drop'] as const)(
+    'a flood of random kids costs at most one JWKS request per cooldown (IdP: %s)',
+    async (behaviour) => {
+      const { idp } = await start();
+      const valid = await idp.mint();
+      expect((await get('/api/items', valid)).status).toBe(200);
+      await sleep(COOLDOWN_MS + 100);
+      idp.jwksBehaviour = behaviour;
+      const before = v1JwksRequests();
 
-    const started = performance.now();
-    const statuses: number[] = [];
-    for (let batch = 0; batch < 15; batch++) {
-      const responses = await Promise.all(Array.from({ length: 20 }, () => get('/api/items', withRandomKid(valid))));
-      statuses.push(...responses.map((response) => response.status));
-    }
-    const elapsedMs = performance.now() - started;
+      const started = performance.now();
+      const statuses: number[] = [];
+      for (let batch = 0; batch < 15; batch++) {
+        const responses = await Promise.all(
+          Array.from({ length: 20 }, () => get('/api/items', withRandomKid(valid))),
+        );
+        statuses.push(...responses.map((response) => response.status));
+      }
+      const elapsedMs = performance.now() - started;
 
-    expect(new Set(statuses)).toEqual(new Set([401]));
-    const fetches = v1JwksRequests() - before;
-    expect(fetches).toBeGreaterThanOrEqual(1);
-    expect(fetches).toBeLessThanOrEqual(1 + Math.floor(elapsedMs / COOLDOWN_MS));
-    // The valid caller is unaffected.
-    expect((await get('/api/items', await idp.mint())).status).toBe(200);
-  });
+      expect(new Set(statuses)).toEqual(new Set([401]));
+      const fetches = v1JwksRequests() - before;
+      expect(fetches).toBeGreaterThanOrEqual(1);
+      expect(fetches).toBeLessThanOrEqual(1 + Math.floor(elapsedMs / COOLDOWN_MS));
+      // The valid caller is unaffected.
+      expect((await get('/api/items', await idp.mint())).status).toBe(200);
+    },
+  );
 });

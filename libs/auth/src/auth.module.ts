@@ -1,4 +1,11 @@
-import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type OptionalFactoryDependency, type Provider } from '@nestjs/common';
+import {
+  Module,
+  type DynamicModule,
+  type InjectionToken,
+  type ModuleMetadata,
+  type OptionalFactoryDependency,
+  type Provider,
+} from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AUTH_FETCH_JSON, AUTH_OPTIONS } from './auth.constants.js';
@@ -43,7 +50,10 @@ export class AuthModule {
       module: AuthModule,
       global: true,
       imports: [PassportModule],
-      providers: [{ provide: RAW_OPTIONS, useValue: options }, ...providers(options.globalGuard ?? true)],
+      providers: [
+        { provide: RAW_OPTIONS, useValue: options },
+        ...providers(options.globalGuard ?? true),
+      ],
       exports: EXPORTS,
     };
   }

@@ -18,12 +18,20 @@ export class AdminController {
   @Get('journal')
   listJournal(@Query('endpoint') endpoint?: string, @Query('sinceId') sinceId?: string) {
     if (endpoint !== undefined && !JOURNALED_ENDPOINTS.includes(endpoint as JournaledEndpoint)) {
-      throw EntraErrors.invalidParameter('endpoint', `must be one of ${JOURNALED_ENDPOINTS.join(', ')}`);
+      throw EntraErrors.invalidParameter(
+        'endpoint',
+        `must be one of ${JOURNALED_ENDPOINTS.join(', ')}`,
+      );
     }
-    if (sinceId !== undefined && !/^\d+$/.test(sinceId)) throw EntraErrors.invalidParameter('sinceId', 'must be an entry id');
+    if (sinceId !== undefined && !/^\d+$/.test(sinceId))
+      throw EntraErrors.invalidParameter('sinceId', 'must be an entry id');
     return this.journal
       .list()
-      .filter((entry) => (endpoint === undefined || entry.endpoint === endpoint) && (sinceId === undefined || entry.id > Number(sinceId)));
+      .filter(
+        (entry) =>
+          (endpoint === undefined || entry.endpoint === endpoint) &&
+          (sinceId === undefined || entry.id > Number(sinceId)),
+      );
   }
 
   @Delete('journal')
@@ -51,15 +59,24 @@ export class AdminController {
 
   @Get('keys')
   listKeys() {
-    return { signingKid: this.keys.signingKey.kid, publishedKids: this.keys.publishedKeys().map((key) => key.kid) };
+    return {
+      signingKid: this.keys.signingKey.kid,
+      publishedKids: this.keys.publishedKeys().map((key) => key.kid),
+    };
   }
 
   @Post('keys/rotate')
   @HttpCode(200)
   rotateKeys(@Body() body: unknown) {
     const grace = (body as { graceSeconds?: unknown } | undefined)?.graceSeconds;
-    if (grace !== undefined && (typeof grace !== 'number' || !Number.isInteger(grace) || grace < 0 || grace > 30 * 86400)) {
-      throw EntraErrors.invalidParameter('graceSeconds', 'must be an integer between 0 and 2592000');
+    if (
+      grace !== undefined &&
+      (typeof grace !== 'number' || !Number.isInteger(grace) || grace < 0 || grace > 30 * 86400)
+    ) {
+      throw EntraErrors.invalidParameter(
+        'graceSeconds',
+        'must be an integer between 0 and 2592000',
+      );
     }
     return this.keys.rotate(grace as number | undefined);
   }

@@ -21,9 +21,21 @@ export interface ActiveFault extends FaultSpec {
   remainingRequests?: number;
 }
 
-const FAULT_FIELDS = new Set(['endpoint', 'status', 'retryAfterSeconds', 'latencyMs', 'forSeconds', 'forRequests']);
+const FAULT_FIELDS = new Set([
+  'endpoint',
+  'status',
+  'retryAfterSeconds',
+  'latencyMs',
+  'forSeconds',
+  'forRequests',
+]);
 
-function optionalInteger(body: Record<string, unknown>, field: string, min: number, max: number): number | undefined {
+function optionalInteger(
+  body: Record<string, unknown>,
+  field: string,
+  min: number,
+  max: number,
+): number | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -34,14 +46,19 @@ function optionalInteger(body: Record<string, unknown>, field: string, min: numb
 
 export function parseFaultSpec(body: unknown): FaultSpec {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw EntraErrors.malformedBody('a JSON object { endpoint, status?, retryAfterSeconds?, latencyMs?, forSeconds?, forRequests? } is required');
+    throw EntraErrors.malformedBody(
+      'a JSON object { endpoint, status?, retryAfterSeconds?, latencyMs?, forSeconds?, forRequests? } is required',
+    );
   }
   const record = body as Record<string, unknown>;
   const unknown = Object.keys(record).filter((key) => !FAULT_FIELDS.has(key));
   if (unknown.length > 0) throw EntraErrors.invalidParameter(unknown[0]!, 'is not a fault field');
   const endpoint = record['endpoint'];
   if (endpoint !== '*' && !JOURNALED_ENDPOINTS.includes(endpoint as JournaledEndpoint)) {
-    throw EntraErrors.invalidParameter('endpoint', `must be one of ${[...JOURNALED_ENDPOINTS, '*'].join(', ')}`);
+    throw EntraErrors.invalidParameter(
+      'endpoint',
+      `must be one of ${[...JOURNALED_ENDPOINTS, '*'].join(', ')}`,
+    );
   }
   const spec: FaultSpec = {
     endpoint: endpoint as FaultSpec['endpoint'],
@@ -52,7 +69,10 @@ export function parseFaultSpec(body: unknown): FaultSpec {
     forRequests: optionalInteger(record, 'forRequests', 1, 1_000_000),
   };
   if (spec.status === undefined && spec.latencyMs === undefined) {
-    throw EntraErrors.invalidParameter('status', 'or latencyMs is required (a fault must do something)');
+    throw EntraErrors.invalidParameter(
+      'status',
+      'or latencyMs is required (a fault must do something)',
+    );
   }
   if (spec.retryAfterSeconds !== undefined && spec.status === undefined) {
     throw EntraErrors.invalidParameter('retryAfterSeconds', 'needs a status');
@@ -70,7 +90,10 @@ export class FaultInjector {
       ...spec,
       id: randomUUID(),
       createdAt: new Date(now).toISOString(),
-      expiresAt: spec.forSeconds === undefined ? undefined : new Date(now + spec.forSeconds * 1000).toISOString(),
+      expiresAt:
+        spec.forSeconds === undefined
+          ? undefined
+          : new Date(now + spec.forSeconds * 1000).toISOString(),
       remainingRequests: spec.forRequests,
     };
     this.faults.push(fault);
@@ -95,7 +118,9 @@ export class FaultInjector {
   /** The fault that applies to this request, counting it against the fault's request budget. */
   take(endpoint: JournaledEndpoint): ActiveFault | undefined {
     this.dropSpent();
-    const fault = this.faults.find((candidate) => candidate.endpoint === endpoint || candidate.endpoint === '*');
+    const fault = this.faults.find(
+      (candidate) => candidate.endpoint === endpoint || candidate.endpoint === '*',
+    );
     if (fault?.remainingRequests !== undefined) fault.remainingRequests -= 1;
     return fault;
   }

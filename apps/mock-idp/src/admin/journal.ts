@@ -30,7 +30,9 @@ export interface JournalEntry {
   faultId?: string;
 }
 
-export type JournalDetails = Partial<Omit<JournalEntry, 'id' | 'at' | 'endpoint' | 'method' | 'path' | 'status'>>;
+export type JournalDetails = Partial<
+  Omit<JournalEntry, 'id' | 'at' | 'endpoint' | 'method' | 'path' | 'status'>
+>;
 
 const CAPACITY = 10_000;
 

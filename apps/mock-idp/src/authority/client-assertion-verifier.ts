@@ -16,7 +16,11 @@ import {
   type ProtectedHeaderParameters,
 } from 'jose';
 import { PublicEndpoints } from '../config/public-endpoints.js';
-import type { Application, FederatedIdentityCredential, Tenant } from '../directory/directory.types.js';
+import type {
+  Application,
+  FederatedIdentityCredential,
+  Tenant,
+} from '../directory/directory.types.js';
 import { IdentityDirectory } from '../directory/identity-directory.js';
 import { EntraError, EntraErrors } from '../errors/entra-error.js';
 import { SigningKeyStore } from '../keys/signing-key-store.js';
@@ -50,60 +54,89 @@ export class ClientAssertionVerifier {
     }
     const issuer = typeof payload.iss === 'string' ? payload.iss : '';
     const subject = typeof payload.sub === 'string' ? payload.sub : '';
-    const audiences = typeof payload.aud === 'string' ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
-    if (!issuer || !subject || audiences.length === 0) throw EntraErrors.malformedAssertion('iss, sub and aud are required');
+    const audiences =
+      typeof payload.aud === 'string'
+        ? [payload.aud]
+        : Array.isArray(payload.aud)
+          ? payload.aud
+          : [];
+    if (!issuer || !subject || audiences.length === 0)
+      throw EntraErrors.malformedAssertion('iss, sub and aud are required');
 
     if (issuer === app.appId && subject === app.appId) {
       await this.verifyCertificateAssertion(assertion, header, audiences, tenant, app);
       this.checkTimes(payload);
       return 'certificate';
     }
-    if (issuer.toLowerCase() === app.appId || subject.toLowerCase() === app.appId) throw EntraErrors.assertionClientMismatch(app.appId);
+    if (issuer.toLowerCase() === app.appId || subject.toLowerCase() === app.appId)
+      throw EntraErrors.assertionClientMismatch(app.appId);
 
-    const credential = app.federatedIdentityCredentials.find((fic) => this.matches(fic, tenant, issuer, subject, audiences));
-    if (!credential) throw EntraErrors.noMatchingFederatedCredential(issuer, subject, audiences.join(' '));
+    const credential = app.federatedIdentityCredentials.find((fic) =>
+      this.matches(fic, tenant, issuer, subject, audiences),
+    );
+    if (!credential)
+      throw EntraErrors.noMatchingFederatedCredential(issuer, subject, audiences.join(' '));
     await this.verifySignature(assertion, await this.issuerKeys(issuer));
     this.checkTimes(payload);
     return 'federated_credential';
   }
 
-  private matches(fic: FederatedIdentityCredential, tenant: Tenant, issuer: string, subject: string, audiences: string[]): boolean {
+  private matches(
+    fic: FederatedIdentityCredential,
+    tenant: Tenant,
+    issuer: string,
+    subject: string,
+    audiences: string[],
+  ): boolean {
     return (
       this.endpoints.expand(fic.issuer, tenant.tenantId) === issuer &&
       fic.subject === subject &&
-      fic.audiences.some((expected) => audiences.some((actual) => this.audienceMatches(expected, actual)))
+      fic.audiences.some((expected) =>
+        audiences.some((actual) => this.audienceMatches(expected, actual)),
+      )
     );
   }
 
   /** Entra's tokens for an App ID URI carry the app's id as `aud` (v2), so both spellings count. */
   private audienceMatches(expected: string, actual: string): boolean {
     if (expected.toLowerCase() === actual.toLowerCase()) return true;
-    return this.directory.tenants.some((tenant) => this.directory.resource(tenant, expected)?.app.appId === actual.toLowerCase());
+    return this.directory.tenants.some(
+      (tenant) => this.directory.resource(tenant, expected)?.app.appId === actual.toLowerCase(),
+    );
   }
 
   private checkTimes(payload: JWTPayload): void {
     const now = Math.floor(Date.now() / 1000);
     if (typeof payload.exp !== 'number') throw EntraErrors.malformedAssertion('exp is required');
     const notBefore = typeof payload.nbf === 'number' ? payload.nbf : undefined;
-    if (payload.exp + CLOCK_SKEW_SECONDS <= now || (notBefore !== undefined && notBefore - CLOCK_SKEW_SECONDS > now)) {
+    if (
+      payload.exp + CLOCK_SKEW_SECONDS <= now ||
+      (notBefore !== undefined && notBefore - CLOCK_SKEW_SECONDS > now)
+    ) {
       throw EntraErrors.assertionOutOfTime(now, notBefore, payload.exp);
     }
   }
 
   private async verifySignature(assertion: string, key: KeyResolver | KeyObject): Promise<void> {
     try {
-      await compactVerify(assertion, key as KeyResolver, { algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256'] });
+      await compactVerify(assertion, key as KeyResolver, {
+        algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256'],
+      });
     } catch (error) {
       if (error instanceof EntraError) throw error;
       const code = (error as { code?: string }).code;
-      throw EntraErrors.assertionSignatureInvalid(code === 'ERR_JWKS_NO_MATCHING_KEY' ? 'The key was not found.' : (error as Error).message);
+      throw EntraErrors.assertionSignatureInvalid(
+        code === 'ERR_JWKS_NO_MATCHING_KEY' ? 'The key was not found.' : (error as Error).message,
+      );
     }
   }
 
   /** This emulator's keys for its own issuers; otherwise the issuer's published keys. */
   private async issuerKeys(issuer: string): Promise<KeyResolver> {
     const ownIssuer = this.directory.tenants.some(
-      (tenant) => issuer === this.endpoints.v1Issuer(tenant.tenantId) || issuer === this.endpoints.v2Issuer(tenant.tenantId),
+      (tenant) =>
+        issuer === this.endpoints.v1Issuer(tenant.tenantId) ||
+        issuer === this.endpoints.v2Issuer(tenant.tenantId),
     );
     if (ownIssuer) return createLocalJWKSet({ keys: this.keys.publishedKeys() });
     let keySet = this.remoteKeySets.get(issuer);
@@ -129,7 +162,8 @@ export class ClientAssertionVerifier {
       `${this.endpoints.authority}/${tid}/`,
       this.endpoints.v2Issuer(tid),
     ].map((url) => url.toLowerCase());
-    if (!audiences.some((aud) => accepted.includes(aud.toLowerCase()))) throw EntraErrors.assertionAudienceMismatch(audiences.join(' '));
+    if (!audiences.some((aud) => accepted.includes(aud.toLowerCase())))
+      throw EntraErrors.assertionAudienceMismatch(audiences.join(' '));
     const now = Date.now();
     const certificate = app.keyCredentials
       .filter((credential) => !credential.endDateTime || Date.parse(credential.endDateTime) > now)
@@ -140,9 +174,13 @@ export class ClientAssertionVerifier {
   }
 }
 
-function parseCertificate(key: string): { x5t: string; x5tS256: string; publicKey: KeyObject } | undefined {
+function parseCertificate(
+  key: string,
+): { x5t: string; x5tS256: string; publicKey: KeyObject } | undefined {
   try {
-    const der = key.includes('-----BEGIN') ? new X509Certificate(key).raw : Buffer.from(key, 'base64');
+    const der = key.includes('-----BEGIN')
+      ? new X509Certificate(key).raw
+      : Buffer.from(key, 'base64');
     const certificate = new X509Certificate(der);
     return {
       x5t: createHash('sha1').update(certificate.raw).digest('base64url'),
@@ -161,8 +199,12 @@ async function discoverKeySet(issuer: string): Promise<KeyResolver> {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const metadata = (await response.json()) as { jwks_uri?: unknown };
     if (typeof metadata.jwks_uri !== 'string') throw new Error('no jwks_uri');
-    return createRemoteJWKSet(new URL(metadata.jwks_uri), { timeoutDuration: DISCOVERY_TIMEOUT_MS });
+    return createRemoteJWKSet(new URL(metadata.jwks_uri), {
+      timeoutDuration: DISCOVERY_TIMEOUT_MS,
+    });
   } catch (error) {
-    throw EntraErrors.assertionSignatureInvalid(`The keys of issuer '${issuer}' could not be read from ${discovery}: ${(error as Error).message}`);
+    throw EntraErrors.assertionSignatureInvalid(
+      `The keys of issuer '${issuer}' could not be read from ${discovery}: ${(error as Error).message}`,
+    );
   }
 }

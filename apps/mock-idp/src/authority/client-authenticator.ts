@@ -5,7 +5,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Application, PasswordCredential, Tenant } from '../directory/directory.types.js';
 import { EntraErrors } from '../errors/entra-error.js';
 import type { TokenCaller } from '../tokens/token-factory.js';
-import { ClientAssertionVerifier, JWT_BEARER_ASSERTION_TYPE, type AssertionKind } from './client-assertion-verifier.js';
+import {
+  ClientAssertionVerifier,
+  JWT_BEARER_ASSERTION_TYPE,
+  type AssertionKind,
+} from './client-assertion-verifier.js';
 
 export interface ClientCredentials {
   clientId: string;
@@ -22,7 +26,9 @@ export interface AuthenticatedClient {
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
 function secretMatches(credential: PasswordCredential, presented: string): boolean {
-  const expected = credential.secretSha256 ? Buffer.from(credential.secretSha256, 'hex') : sha256(credential.secretText ?? '');
+  const expected = credential.secretSha256
+    ? Buffer.from(credential.secretSha256, 'hex')
+    : sha256(credential.secretText ?? '');
   return timingSafeEqual(expected, sha256(presented));
 }
 
@@ -30,10 +36,17 @@ function secretMatches(credential: PasswordCredential, presented: string): boole
 export class ClientAuthenticator {
   constructor(private readonly assertions: ClientAssertionVerifier) {}
 
-  async authenticate(tenant: Tenant, app: Application, credentials: ClientCredentials): Promise<AuthenticatedClient> {
+  async authenticate(
+    tenant: Tenant,
+    app: Application,
+    credentials: ClientCredentials,
+  ): Promise<AuthenticatedClient> {
     const { clientSecret, clientAssertion, clientAssertionType } = credentials;
     if (clientSecret !== undefined && clientAssertion !== undefined) {
-      throw EntraErrors.invalidParameter('client_assertion', "cannot be combined with 'client_secret'");
+      throw EntraErrors.invalidParameter(
+        'client_assertion',
+        "cannot be combined with 'client_secret'",
+      );
     }
     const caller = (authenticationClass: '1' | '2'): TokenCaller => ({
       kind: 'application',
@@ -47,8 +60,10 @@ export class ClientAuthenticator {
       return { caller: caller('1'), method: 'client_secret' };
     }
     if (clientAssertion !== undefined) {
-      if (clientAssertionType === undefined) throw EntraErrors.missingParameter('client_assertion_type');
-      if (clientAssertionType !== JWT_BEARER_ASSERTION_TYPE) throw EntraErrors.unsupportedAssertionType(clientAssertionType);
+      if (clientAssertionType === undefined)
+        throw EntraErrors.missingParameter('client_assertion_type');
+      if (clientAssertionType !== JWT_BEARER_ASSERTION_TYPE)
+        throw EntraErrors.unsupportedAssertionType(clientAssertionType);
       const method = await this.assertions.verify(clientAssertion, tenant, app);
       return { caller: caller('2'), method };
     }
@@ -56,10 +71,17 @@ export class ClientAuthenticator {
   }
 
   private checkSecret(app: Application, presented: string): void {
-    const matching = app.passwordCredentials.filter((credential) => secretMatches(credential, presented));
+    const matching = app.passwordCredentials.filter((credential) =>
+      secretMatches(credential, presented),
+    );
     if (matching.length === 0) throw EntraErrors.invalidSecret(app.appId);
     const now = Date.now();
-    if (matching.every((credential) => credential.endDateTime !== undefined && Date.parse(credential.endDateTime) <= now)) {
+    if (
+      matching.every(
+        (credential) =>
+          credential.endDateTime !== undefined && Date.parse(credential.endDateTime) <= now,
+      )
+    ) {
       throw EntraErrors.expiredSecret(app.appId);
     }
   }

@@ -30,7 +30,11 @@ export class OpenIdMetadataController {
     const base = `${this.endpoints.authority}/${MULTI_TENANT_ALIASES.has(tenant.toLowerCase()) ? tenant : tid}`;
     return {
       token_endpoint: `${base}/oauth2/v2.0/token`,
-      token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+      token_endpoint_auth_methods_supported: [
+        'client_secret_post',
+        'private_key_jwt',
+        'client_secret_basic',
+      ],
       jwks_uri: `${base}/discovery/v2.0/keys`,
       response_modes_supported: ['query', 'fragment', 'form_post'],
       subject_types_supported: ['pairwise'],
@@ -45,7 +49,23 @@ export class OpenIdMetadataController {
       http_logout_supported: true,
       frontchannel_logout_supported: true,
       end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
+      claims_supported: [
+        'sub',
+        'iss',
+        'aud',
+        'exp',
+        'iat',
+        'auth_time',
+        'acr',
+        'nonce',
+        'preferred_username',
+        'name',
+        'tid',
+        'ver',
+        'at_hash',
+        'c_hash',
+        'email',
+      ],
       tenant_region_scope: null,
       cloud_instance_name: 'microsoftonline.com',
       cloud_graph_host_name: 'graph.windows.net',
@@ -59,7 +79,11 @@ export class OpenIdMetadataController {
     const base = `${this.endpoints.authority}/${MULTI_TENANT_ALIASES.has(tenant.toLowerCase()) ? tenant : tid}`;
     return {
       token_endpoint: `${base}/oauth2/token`,
-      token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+      token_endpoint_auth_methods_supported: [
+        'client_secret_post',
+        'private_key_jwt',
+        'client_secret_basic',
+      ],
       jwks_uri: `${base}/discovery/keys`,
       response_modes_supported: ['query', 'fragment', 'form_post'],
       subject_types_supported: ['pairwise'],
@@ -73,7 +97,25 @@ export class OpenIdMetadataController {
       http_logout_supported: true,
       frontchannel_logout_supported: true,
       end_session_endpoint: `${base}/oauth2/logout`,
-      claims_supported: ['sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'amr', 'nonce', 'email', 'given_name', 'family_name', 'nickname'],
+      claims_supported: [
+        'sub',
+        'iss',
+        'cloud_instance_name',
+        'cloud_instance_host_name',
+        'cloud_graph_host_name',
+        'msgraph_host',
+        'aud',
+        'exp',
+        'iat',
+        'auth_time',
+        'acr',
+        'amr',
+        'nonce',
+        'email',
+        'given_name',
+        'family_name',
+        'nickname',
+      ],
       check_session_iframe: `${base}/oauth2/checksession`,
       userinfo_endpoint: `${base}/openid/userinfo`,
       tenant_region_scope: null,
@@ -87,7 +129,11 @@ export class OpenIdMetadataController {
   @Get(':tenant/discovery/v2.0/keys')
   v2Keys(@Param('tenant') tenant: string) {
     const tid = this.tenantSegment(tenant);
-    return { keys: this.keys.publishedKeys().map((key) => ({ ...key, issuer: this.endpoints.v2Issuer(tid) })) };
+    return {
+      keys: this.keys
+        .publishedKeys()
+        .map((key) => ({ ...key, issuer: this.endpoints.v2Issuer(tid) })),
+    };
   }
 
   @Get(':tenant/discovery/keys')

@@ -37,7 +37,11 @@ function basicCredentials(req: Request): { clientId: string; clientSecret: strin
   if (!header?.toLowerCase().startsWith('basic ')) return undefined;
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) throw EntraErrors.invalidParameter('Authorization', 'must be Basic base64(client_id:client_secret)');
+  if (colon < 0)
+    throw EntraErrors.invalidParameter(
+      'Authorization',
+      'must be Basic base64(client_id:client_secret)',
+    );
   return {
     clientId: decodeURIComponent(decoded.slice(0, colon)),
     clientSecret: decodeURIComponent(decoded.slice(colon + 1)),
@@ -64,7 +68,12 @@ export class TokenController {
     record.details.scope = scope;
     const issued = await this.clientCredentials(tenant, form, req, record, resourceOfScope(scope));
     const lifetime = issued.expiresOn - issued.issuedAt;
-    return { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: issued.accessToken };
+    return {
+      token_type: 'Bearer',
+      expires_in: lifetime,
+      ext_expires_in: lifetime,
+      access_token: issued.accessToken,
+    };
   }
 
   @Post(':tenant/oauth2/token')
@@ -90,21 +99,34 @@ export class TokenController {
 
   private form(req: Request): Form {
     if (!req.is('application/x-www-form-urlencoded')) {
-      throw EntraErrors.malformedBody("the token endpoint takes an 'application/x-www-form-urlencoded' body");
+      throw EntraErrors.malformedBody(
+        "the token endpoint takes an 'application/x-www-form-urlencoded' body",
+      );
     }
     return (req.body ?? {}) as Form;
   }
 
   private tenant(segment: string): Tenant {
     if (MULTI_TENANT_ALIASES.has(segment.toLowerCase())) {
-      throw new EntraError(400, 'invalid_request', 50059, 'No tenant-identifying information found in either the request or implied by any provided credentials.');
+      throw new EntraError(
+        400,
+        'invalid_request',
+        50059,
+        'No tenant-identifying information found in either the request or implied by any provided credentials.',
+      );
     }
     const tenant = isGuid(segment) ? this.directory.tenant(segment) : undefined;
     if (!tenant) throw EntraErrors.tenantNotFound(segment);
     return tenant;
   }
 
-  private async clientCredentials(tenant: Tenant, form: Form, req: Request, record: RequestRecord, resource: string): Promise<IssuedToken> {
+  private async clientCredentials(
+    tenant: Tenant,
+    form: Form,
+    req: Request,
+    record: RequestRecord,
+    resource: string,
+  ): Promise<IssuedToken> {
     const grantType = requiredField(form, 'grant_type');
     record.details.grant = grantType;
     if (grantType !== 'client_credentials') throw EntraErrors.unsupportedGrantType(grantType);
@@ -113,7 +135,10 @@ export class TokenController {
     const basic = basicCredentials(req);
     const formClientId = field(form, 'client_id');
     if (basic && formClientId && basic.clientId !== formClientId) {
-      throw EntraErrors.invalidParameter('client_id', 'differs from the client id of the Authorization header');
+      throw EntraErrors.invalidParameter(
+        'client_id',
+        'differs from the client id of the Authorization header',
+      );
     }
     const credentials: ClientCredentials = {
       clientId: basic?.clientId ?? formClientId ?? '',
@@ -123,19 +148,32 @@ export class TokenController {
     };
     if (!credentials.clientId) throw EntraErrors.missingParameter('client_id');
     record.details.clientId = credentials.clientId;
-    const app = isGuid(credentials.clientId) ? this.directory.application(tenant, credentials.clientId) : undefined;
+    const app = isGuid(credentials.clientId)
+      ? this.directory.application(tenant, credentials.clientId)
+      : undefined;
     if (!app) throw EntraErrors.applicationNotFound(credentials.clientId, tenant.tenantId);
 
     const client = await this.clients.authenticate(tenant, app, credentials);
-    Object.assign(record.details, { clientAuthentication: client.method, principalId: client.caller.principalId });
-    return this.grant.grant(tenant, client.caller, resource, this.config.appTokenLifetimeSeconds, record);
+    Object.assign(record.details, {
+      clientAuthentication: client.method,
+      principalId: client.caller.principalId,
+    });
+    return this.grant.grant(
+      tenant,
+      client.caller,
+      resource,
+      this.config.appTokenLifetimeSeconds,
+      record,
+    );
   }
 }
 
 /** `<resource>/.default` -> `<resource>`; client credentials take exactly one such scope. */
 function resourceOfScope(scope: string): string {
   const scopes = scope.split(/\s+/).filter(Boolean);
-  const resourceScopes = scopes.filter((s) => !['openid', 'profile', 'offline_access', 'email'].includes(s.toLowerCase()));
+  const resourceScopes = scopes.filter(
+    (s) => !['openid', 'profile', 'offline_access', 'email'].includes(s.toLowerCase()),
+  );
   if (resourceScopes.length !== 1) throw EntraErrors.scopeWithSeveralResources(scope);
   const [only] = resourceScopes as [string];
   if (!only.toLowerCase().endsWith('/.default')) throw EntraErrors.scopeWithoutDefault(only);

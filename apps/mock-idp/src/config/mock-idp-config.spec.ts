@@ -15,16 +15,32 @@ describe('loadMockIdpConfig', () => {
   });
 
   it('accepts port 0 and resolves paths against the working directory', () => {
-    const config = loadMockIdpConfig({ MOCK_IDP_HTTP_PORT: '0', MOCK_IDP_DIRECTORY: 'dir.json', MOCK_IDP_ADMIN_ENABLED: 'true' }, '/srv');
-    expect(config).toMatchObject({ httpPort: 0, directoryPath: '/srv/dir.json', adminEnabled: true });
+    const config = loadMockIdpConfig(
+      { MOCK_IDP_HTTP_PORT: '0', MOCK_IDP_DIRECTORY: 'dir.json', MOCK_IDP_ADMIN_ENABLED: 'true' },
+      '/srv',
+    );
+    expect(config).toMatchObject({
+      httpPort: 0,
+      directoryPath: '/srv/dir.json',
+      adminEnabled: true,
+    });
   });
 
   it.each([
     [{ MOCK_IDP_HTTP_PORT: 'eighty' }, 'MOCK_IDP_HTTP_PORT: must be an integer, got "eighty"'],
-    [{ MOCK_IDP_HTTPS_PORT: '70000' }, 'MOCK_IDP_HTTPS_PORT: must be between 0 and 65535, got 70000'],
+    [
+      { MOCK_IDP_HTTPS_PORT: '70000' },
+      'MOCK_IDP_HTTPS_PORT: must be between 0 and 65535, got 70000',
+    ],
     [{ MOCK_IDP_ADMIN_ENABLED: 'yes' }, 'MOCK_IDP_ADMIN_ENABLED: must be true or false, got "yes"'],
-    [{ MOCK_IDP_TOKEN_LIFETIME_SECONDS: '5' }, 'MOCK_IDP_TOKEN_LIFETIME_SECONDS: must be between 60 and 2592000, got 5'],
-    [{ MOCK_IDP_PUBLIC_HOST: 'https://x/' }, 'MOCK_IDP_PUBLIC_HOST: not a host name or IP address: "https://x/"'],
+    [
+      { MOCK_IDP_TOKEN_LIFETIME_SECONDS: '5' },
+      'MOCK_IDP_TOKEN_LIFETIME_SECONDS: must be between 60 and 2592000, got 5',
+    ],
+    [
+      { MOCK_IDP_PUBLIC_HOST: 'https://x/' },
+      'MOCK_IDP_PUBLIC_HOST: not a host name or IP address: "https://x/"',
+    ],
   ])('stops on %j naming the variable', (env, message) => {
     expect(() => loadMockIdpConfig(env, '/srv')).toThrow(message);
   });

@@ -34,7 +34,8 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be an integer, got "${raw}"`);
   const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  if (value < min || value > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
 }
 
@@ -49,9 +50,11 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 export function loadMockIdpConfig(env: Env = process.env, cwd = process.cwd()): MockIdpConfig {
   const publicHost = (env['MOCK_IDP_PUBLIC_HOST'] ?? 'localhost').trim();
-  if (!/^[A-Za-z0-9.:-]+$/.test(publicHost)) throw new ConfigError('MOCK_IDP_PUBLIC_HOST', `not a host name or IP address: "${publicHost}"`);
+  if (!/^[A-Za-z0-9.:-]+$/.test(publicHost))
+    throw new ConfigError('MOCK_IDP_PUBLIC_HOST', `not a host name or IP address: "${publicHost}"`);
   const logLevel = (env['MOCK_IDP_LOG_LEVEL'] ?? 'info').trim();
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('MOCK_IDP_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new ConfigError('MOCK_IDP_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   const directory = env['MOCK_IDP_DIRECTORY']?.trim();
   return {
     httpPort: integer(env, 'MOCK_IDP_HTTP_PORT', 8080, 0, 65535),
@@ -62,7 +65,13 @@ export function loadMockIdpConfig(env: Env = process.env, cwd = process.cwd()): 
     caCertPath: resolve(cwd, env['MOCK_IDP_CA_CERT_PATH']?.trim() || '.mock-idp/ca.pem'),
     adminEnabled: flag(env, 'MOCK_IDP_ADMIN_ENABLED'),
     tokenLifetimeSeconds: integer(env, 'MOCK_IDP_TOKEN_LIFETIME_SECONDS', 86400, 60, 30 * 86400),
-    appTokenLifetimeSeconds: integer(env, 'MOCK_IDP_APP_TOKEN_LIFETIME_SECONDS', 3599, 60, 30 * 86400),
+    appTokenLifetimeSeconds: integer(
+      env,
+      'MOCK_IDP_APP_TOKEN_LIFETIME_SECONDS',
+      3599,
+      60,
+      30 * 86400,
+    ),
     keyRotationGraceSeconds: integer(env, 'MOCK_IDP_KEY_GRACE_SECONDS', 3600, 0, 30 * 86400),
     logLevel,
   };

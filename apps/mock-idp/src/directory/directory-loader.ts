@@ -11,18 +11,23 @@ export interface LoadedDirectory {
 }
 
 export async function loadDirectory(path: string | undefined): Promise<LoadedDirectory> {
-  if (path === undefined) return { document: parseDirectory(demoDirectory), source: 'bundled demo directory' };
+  if (path === undefined)
+    return { document: parseDirectory(demoDirectory), source: 'bundled demo directory' };
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`MOCK_IDP_DIRECTORY: cannot read ${path}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`MOCK_IDP_DIRECTORY: cannot read ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new Error(`MOCK_IDP_DIRECTORY: ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new Error(`MOCK_IDP_DIRECTORY: ${path} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return { document: parseDirectory(raw), source: path };
 }

@@ -3,7 +3,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DirectoryValidationError, parseDirectory } from './directory-validator.js';
 
-const DEMO_DIRECTORY_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'directory', 'demo-directory.json');
+const DEMO_DIRECTORY_PATH = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'directory',
+  'demo-directory.json',
+);
 const demo = async () => JSON.parse(await readFile(DEMO_DIRECTORY_PATH, 'utf8'));
 
 function problemsOf(raw: unknown): string[] {
@@ -65,12 +71,18 @@ describe('parseDirectory', () => {
     expect(problems).toContain(
       'tenants[0].applications[1].appId: duplicate application/client id "042e4743-2c83-42e0-8ea9-82cbe6642686" (first at tenants[0].applications[0].appId)',
     );
-    expect(problems.some((p) => p.startsWith('tenants[0].applications[1].identifierUris[0]: duplicate identifier URI'))).toBe(true);
+    expect(
+      problems.some((p) =>
+        p.startsWith('tenants[0].applications[1].identifierUris[0]: duplicate identifier URI'),
+      ),
+    ).toBe(true);
   });
 
   it('requires exactly one form of a client secret', async () => {
     const raw = await demo();
-    raw.tenants[0].applications[1].passwordCredentials = [{ keyId: '11111111-1111-1111-1111-111111111111' }];
+    raw.tenants[0].applications[1].passwordCredentials = [
+      { keyId: '11111111-1111-1111-1111-111111111111' },
+    ];
     expect(problemsOf(raw)).toEqual([
       'tenants[0].applications[1].passwordCredentials[0].secretText: exactly one of secretText and secretSha256 is required',
     ]);

@@ -41,7 +41,8 @@ class FieldReader {
   string(field: string, options: { optional?: boolean } = {}): string | undefined {
     const value = this.value[field];
     if (value === undefined && options.optional) return undefined;
-    if (typeof value !== 'string' || value.trim() === '') return this.fail(field, 'must be a non-empty string');
+    if (typeof value !== 'string' || value.trim() === '')
+      return this.fail(field, 'must be a non-empty string');
     return value;
   }
 
@@ -64,7 +65,8 @@ class FieldReader {
 
   date(field: string): string | undefined {
     const value = this.string(field, { optional: true });
-    if (value !== undefined && Number.isNaN(Date.parse(value))) return this.fail(field, 'must be an ISO date');
+    if (value !== undefined && Number.isNaN(Date.parse(value)))
+      return this.fail(field, 'must be an ISO date');
     return value;
   }
 
@@ -113,7 +115,8 @@ function isObject(value: unknown): value is Json {
 function readAppRole(reader: FieldReader): AppRole {
   const allowedMemberTypes = reader.stringList('allowedMemberTypes', { nonEmpty: true });
   for (const type of allowedMemberTypes) {
-    if (type !== 'Application' && type !== 'User') reader.report('allowedMemberTypes', `unknown member type "${type}" (Application | User)`);
+    if (type !== 'Application' && type !== 'User')
+      reader.report('allowedMemberTypes', `unknown member type "${type}" (Application | User)`);
   }
   return {
     id: reader.guid('id') ?? '',
@@ -131,7 +134,8 @@ function readPasswordCredential(reader: FieldReader): PasswordCredential {
   if ((secretText === undefined) === (secretSha256 === undefined)) {
     reader.report('secretText', 'exactly one of secretText and secretSha256 is required');
   }
-  if (secretSha256 !== undefined && !SHA256_HEX.test(secretSha256)) reader.report('secretSha256', 'must be 64 hex digits');
+  if (secretSha256 !== undefined && !SHA256_HEX.test(secretSha256))
+    reader.report('secretSha256', 'must be 64 hex digits');
   return {
     keyId: reader.guid('keyId') ?? '',
     displayName: reader.string('displayName', { optional: true }),
@@ -172,14 +176,17 @@ function readApplication(reader: FieldReader): Application {
     identifierUris: reader.stringList('identifierUris'),
     requestedAccessTokenVersion: version === 2 ? 2 : version === 1 ? 1 : null,
     appRoles: reader.objects('appRoles', { optional: true }).map(readAppRole),
-    passwordCredentials: reader.objects('passwordCredentials', { optional: true }).map(readPasswordCredential),
+    passwordCredentials: reader
+      .objects('passwordCredentials', { optional: true })
+      .map(readPasswordCredential),
     keyCredentials: reader.objects('keyCredentials', { optional: true }).map(readKeyCredential),
     federatedIdentityCredentials: reader
       .objects('federatedIdentityCredentials', { optional: true })
       .map(readFederatedIdentityCredential),
     servicePrincipal: {
       objectId: servicePrincipal?.guid('objectId') ?? '',
-      appRoleAssignmentRequired: servicePrincipal?.boolean('appRoleAssignmentRequired', false) ?? false,
+      appRoleAssignmentRequired:
+        servicePrincipal?.boolean('appRoleAssignmentRequired', false) ?? false,
     },
   };
 }
@@ -211,8 +218,12 @@ function readTenant(reader: FieldReader): Tenant {
     tenantId: reader.guid('tenantId') ?? '',
     displayName: reader.string('displayName', { optional: true }) ?? '',
     applications: reader.objects('applications').map(readApplication),
-    managedIdentities: reader.objects('managedIdentities', { optional: true }).map(readManagedIdentity),
-    appRoleAssignments: reader.objects('appRoleAssignments', { optional: true }).map(readAssignment),
+    managedIdentities: reader
+      .objects('managedIdentities', { optional: true })
+      .map(readManagedIdentity),
+    appRoleAssignments: reader
+      .objects('appRoleAssignments', { optional: true })
+      .map(readAssignment),
   };
 }
 
@@ -226,13 +237,18 @@ function readContainer(reader: FieldReader): Container {
 }
 
 /** Reports a value seen twice under `what`, naming the second path. */
-function checkUnique(problems: string[], what: string, entries: [path: string, value: string][]): void {
+function checkUnique(
+  problems: string[],
+  what: string,
+  entries: [path: string, value: string][],
+): void {
   const seen = new Map<string, string>();
   for (const [path, value] of entries) {
     if (value === '') continue;
     const key = value.toLowerCase();
     const first = seen.get(key);
-    if (first !== undefined) problems.push(`${path}: duplicate ${what} "${value}" (first at ${first})`);
+    if (first !== undefined)
+      problems.push(`${path}: duplicate ${what} "${value}" (first at ${first})`);
     else seen.set(key, path);
   }
 }
@@ -251,10 +267,23 @@ function checkReferences(problems: string[], document: DirectoryDocument): void 
     tenant.applications.forEach((app, a) => {
       const path = `${base}.applications[${a}]`;
       appIds.push([`${path}.appId`, app.appId]);
-      objectIds.push([`${path}.objectId`, app.objectId], [`${path}.servicePrincipal.objectId`, app.servicePrincipal.objectId]);
-      app.identifierUris.forEach((uri, u) => identifierUris.push([`${path}.identifierUris[${u}]`, uri]));
-      checkUnique(problems, 'app role id', app.appRoles.map((role, r) => [`${path}.appRoles[${r}].id`, role.id]));
-      checkUnique(problems, 'app role value', app.appRoles.map((role, r) => [`${path}.appRoles[${r}].value`, role.value]));
+      objectIds.push(
+        [`${path}.objectId`, app.objectId],
+        [`${path}.servicePrincipal.objectId`, app.servicePrincipal.objectId],
+      );
+      app.identifierUris.forEach((uri, u) =>
+        identifierUris.push([`${path}.identifierUris[${u}]`, uri]),
+      );
+      checkUnique(
+        problems,
+        'app role id',
+        app.appRoles.map((role, r) => [`${path}.appRoles[${r}].id`, role.id]),
+      );
+      checkUnique(
+        problems,
+        'app role value',
+        app.appRoles.map((role, r) => [`${path}.appRoles[${r}].value`, role.value]),
+      );
       principals.set(app.servicePrincipal.objectId, app);
     });
     tenant.managedIdentities.forEach((identity, m) => {
@@ -267,31 +296,57 @@ function checkReferences(problems: string[], document: DirectoryDocument): void 
     tenant.appRoleAssignments.forEach((assignment, i) => {
       const path = `${base}.appRoleAssignments[${i}]`;
       if (assignment.principalId && !principals.has(assignment.principalId)) {
-        problems.push(`${path}.principalId: no managed identity or service principal "${assignment.principalId}" in this tenant`);
+        problems.push(
+          `${path}.principalId: no managed identity or service principal "${assignment.principalId}" in this tenant`,
+        );
       }
-      const resource = tenant.applications.find((app) => app.servicePrincipal.objectId === assignment.resourceId);
+      const resource = tenant.applications.find(
+        (app) => app.servicePrincipal.objectId === assignment.resourceId,
+      );
       if (assignment.resourceId && !resource) {
-        problems.push(`${path}.resourceId: no service principal "${assignment.resourceId}" in this tenant`);
-      } else if (resource && assignment.appRoleId && !resource.appRoles.some((role) => role.id === assignment.appRoleId)) {
-        problems.push(`${path}.appRoleId: "${resource.displayName}" has no app role "${assignment.appRoleId}"`);
+        problems.push(
+          `${path}.resourceId: no service principal "${assignment.resourceId}" in this tenant`,
+        );
+      } else if (
+        resource &&
+        assignment.appRoleId &&
+        !resource.appRoles.some((role) => role.id === assignment.appRoleId)
+      ) {
+        problems.push(
+          `${path}.appRoleId: "${resource.displayName}" has no app role "${assignment.appRoleId}"`,
+        );
       }
     });
   });
-  checkUnique(problems, 'tenant id', document.tenants.map((tenant, t) => [`tenants[${t}].tenantId`, tenant.tenantId]));
+  checkUnique(
+    problems,
+    'tenant id',
+    document.tenants.map((tenant, t) => [`tenants[${t}].tenantId`, tenant.tenantId]),
+  );
   checkUnique(problems, 'object id', objectIds);
   checkUnique(problems, 'application/client id', appIds);
   checkUnique(problems, 'identifier URI', identifierUris);
 
-  checkUnique(problems, 'identity header', document.containers.map((c, i) => [`containers[${i}].identityHeader`, c.identityHeader]));
+  checkUnique(
+    problems,
+    'identity header',
+    document.containers.map((c, i) => [`containers[${i}].identityHeader`, c.identityHeader]),
+  );
   const imdsHosts = document.containers.flatMap((c, i) => (c.servesImds ? [i] : []));
-  if (imdsHosts.length > 1) problems.push(`containers[${imdsHosts[1]}].servesImds: only one container can serve IMDS`);
+  if (imdsHosts.length > 1)
+    problems.push(`containers[${imdsHosts[1]}].servesImds: only one container can serve IMDS`);
   document.containers.forEach((container, c) => {
     let systemAssigned = 0;
     container.managedIdentities.forEach((principalId, i) => {
       const identity = allIdentities.get(principalId);
-      if (!identity) problems.push(`containers[${c}].managedIdentities[${i}]: no managed identity with principalId "${principalId}"`);
+      if (!identity)
+        problems.push(
+          `containers[${c}].managedIdentities[${i}]: no managed identity with principalId "${principalId}"`,
+        );
       else if (identity.type === 'SystemAssigned' && ++systemAssigned > 1) {
-        problems.push(`containers[${c}].managedIdentities[${i}]: a container has at most one system-assigned identity`);
+        problems.push(
+          `containers[${c}].managedIdentities[${i}]: a container has at most one system-assigned identity`,
+        );
       }
     });
   });
@@ -304,9 +359,11 @@ export function parseDirectory(raw: unknown): DirectoryDocument {
   // Root-level paths read better without the leading dot.
   const tenants = root.objects('tenants').map(readTenant);
   const containers = root.objects('containers', { optional: true }).map(readContainer);
-  if (tenants.length === 0 && !problems.some((p) => p.startsWith('.tenants:'))) problems.push('.tenants: must not be empty');
+  if (tenants.length === 0 && !problems.some((p) => p.startsWith('.tenants:')))
+    problems.push('.tenants: must not be empty');
   const document: DirectoryDocument = { tenants, containers };
   if (problems.length === 0) checkReferences(problems, document);
-  if (problems.length > 0) throw new DirectoryValidationError(problems.map((p) => p.replace(/^\./, '')));
+  if (problems.length > 0)
+    throw new DirectoryValidationError(problems.map((p) => p.replace(/^\./, '')));
   return document;
 }

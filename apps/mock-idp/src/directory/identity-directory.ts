@@ -14,8 +14,7 @@ import type {
 
 /** How a managed-identity request names the identity it wants. */
 export type IdentitySelector =
-  | { kind: 'system' }
-  | { kind: 'clientId' | 'objectId' | 'resourceId'; value: string };
+  { kind: 'system' } | { kind: 'clientId' | 'objectId' | 'resourceId'; value: string };
 
 export interface ResolvedResource {
   app: Application;
@@ -50,7 +49,9 @@ export class IdentityDirectory {
   resource(tenant: Tenant, identifier: string): ResolvedResource | undefined {
     const wanted = normalizeUri(identifier);
     const app = tenant.applications.find(
-      (candidate) => candidate.appId === wanted || candidate.identifierUris.some((uri) => normalizeUri(uri) === wanted),
+      (candidate) =>
+        candidate.appId === wanted ||
+        candidate.identifierUris.some((uri) => normalizeUri(uri) === wanted),
     );
     return app && { app, requestedAs: identifier };
   }
@@ -72,14 +73,18 @@ export class IdentityDirectory {
   servicePrincipal(objectId: string): { tenant: Tenant; app: Application } | undefined {
     const id = objectId.toLowerCase();
     for (const tenant of this.document.tenants) {
-      const app = tenant.applications.find((candidate) => candidate.servicePrincipal.objectId === id);
+      const app = tenant.applications.find(
+        (candidate) => candidate.servicePrincipal.objectId === id,
+      );
       if (app) return { tenant, app };
     }
     return undefined;
   }
 
   containerByHeader(identityHeader: string): Container | undefined {
-    return this.document.containers.find((container) => container.identityHeader === identityHeader);
+    return this.document.containers.find(
+      (container) => container.identityHeader === identityHeader,
+    );
   }
 
   imdsContainer(): Container | undefined {
@@ -87,7 +92,10 @@ export class IdentityDirectory {
   }
 
   /** The identity attached to `container` that the selector names, with its tenant. */
-  attachedIdentity(container: Container, selector: IdentitySelector): { tenant: Tenant; identity: ManagedIdentity } | undefined {
+  attachedIdentity(
+    container: Container,
+    selector: IdentitySelector,
+  ): { tenant: Tenant; identity: ManagedIdentity } | undefined {
     for (const tenant of this.document.tenants) {
       for (const identity of tenant.managedIdentities) {
         if (!container.managedIdentities.includes(identity.principalId)) continue;
@@ -101,11 +109,17 @@ export class IdentityDirectory {
   assignedRoles(tenant: Tenant, principalId: string, resource: Application): string[] {
     const roleIds = new Set(
       tenant.appRoleAssignments
-        .filter((a) => a.principalId === principalId && a.resourceId === resource.servicePrincipal.objectId)
+        .filter(
+          (a) =>
+            a.principalId === principalId && a.resourceId === resource.servicePrincipal.objectId,
+        )
         .map((a) => a.appRoleId),
     );
     return resource.appRoles
-      .filter((role) => roleIds.has(role.id) && role.isEnabled && role.allowedMemberTypes.includes('Application'))
+      .filter(
+        (role) =>
+          roleIds.has(role.id) && role.isEnabled && role.allowedMemberTypes.includes('Application'),
+      )
       .map((role) => role.value);
   }
 
@@ -117,7 +131,11 @@ export class IdentityDirectory {
 
   assignmentsTo(resourceSpObjectId: string): AppRoleAssignment[] {
     const found = this.servicePrincipal(resourceSpObjectId);
-    return found ? found.tenant.appRoleAssignments.filter((a) => a.resourceId === found.app.servicePrincipal.objectId) : [];
+    return found
+      ? found.tenant.appRoleAssignments.filter(
+          (a) => a.resourceId === found.app.servicePrincipal.objectId,
+        )
+      : [];
   }
 
   addAssignment(tenant: Tenant, assignment: AppRoleAssignment): void {
@@ -144,8 +162,13 @@ function matchesSelector(identity: ManagedIdentity, selector: IdentitySelector):
     case 'clientId':
       return identity.type === 'UserAssigned' && identity.clientId === selector.value.toLowerCase();
     case 'objectId':
-      return identity.type === 'UserAssigned' && identity.principalId === selector.value.toLowerCase();
+      return (
+        identity.type === 'UserAssigned' && identity.principalId === selector.value.toLowerCase()
+      );
     case 'resourceId':
-      return identity.type === 'UserAssigned' && identity.resourceId.toLowerCase() === selector.value.toLowerCase();
+      return (
+        identity.type === 'UserAssigned' &&
+        identity.resourceId.toLowerCase() === selector.value.toLowerCase()
+      );
   }
 }

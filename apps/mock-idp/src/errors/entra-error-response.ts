@@ -7,7 +7,10 @@ import { requestRecord, usesManagedIdentityErrorShape } from '../http/request-re
 import type { EntraError } from './entra-error.js';
 
 function entraTimestamp(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 export function sendEntraError(req: Request, res: Response, error: EntraError): void {
@@ -22,7 +25,8 @@ export function sendEntraError(req: Request, res: Response, error: EntraError): 
   const now = new Date();
   const traceId = randomUUID();
   const requested = req.headers['client-request-id'];
-  const correlationId = typeof requested === 'string' && requested.length <= 64 ? requested : randomUUID();
+  const correlationId =
+    typeof requested === 'string' && requested.length <= 64 ? requested : randomUUID();
   const timestamp = entraTimestamp(now);
   res.json({
     error: error.error,
@@ -31,6 +35,8 @@ export function sendEntraError(req: Request, res: Response, error: EntraError): 
     timestamp,
     trace_id: traceId,
     correlation_id: correlationId,
-    ...(error.aadsts === undefined ? {} : { error_uri: `https://login.microsoftonline.com/error?code=${error.aadsts}` }),
+    ...(error.aadsts === undefined
+      ? {}
+      : { error_uri: `https://login.microsoftonline.com/error?code=${error.aadsts}` }),
   });
 }

@@ -28,21 +28,30 @@ export class EntraError extends Error {
   }
 }
 
-const badRequest = (aadsts: number | undefined, description: string, error: OAuthErrorCode = 'invalid_request') =>
-  new EntraError(400, error, aadsts, description);
+const badRequest = (
+  aadsts: number | undefined,
+  description: string,
+  error: OAuthErrorCode = 'invalid_request',
+) => new EntraError(400, error, aadsts, description);
 
 export const EntraErrors = {
   missingParameter: (name: string) =>
     badRequest(900144, `The request body must contain the following parameter: '${name}'.`),
-  invalidParameter: (name: string, problem: string) => badRequest(900144, `The parameter '${name}' ${problem}.`),
-  malformedBody: (problem: string) => badRequest(900144, `The request body could not be parsed: ${problem}.`),
+  invalidParameter: (name: string, problem: string) =>
+    badRequest(900144, `The parameter '${name}' ${problem}.`),
+  malformedBody: (problem: string) =>
+    badRequest(900144, `The request body could not be parsed: ${problem}.`),
   tenantNotFound: (tenant: string) =>
     badRequest(
       90002,
       `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
     ),
   unsupportedGrantType: (grant: string) =>
-    badRequest(70003, `The app requested an unsupported grant type '${grant}'.`, 'unsupported_grant_type'),
+    badRequest(
+      70003,
+      `The app requested an unsupported grant type '${grant}'.`,
+      'unsupported_grant_type',
+    ),
   applicationNotFound: (clientId: string, tenant: string) =>
     badRequest(
       700016,
@@ -62,7 +71,11 @@ export const EntraErrors = {
       'invalid_scope',
     ),
   scopeWithSeveralResources: (scope: string) =>
-    badRequest(70011, `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`, 'invalid_scope'),
+    badRequest(
+      70011,
+      `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`,
+      'invalid_scope',
+    ),
   roleAssignmentRequired: (client: string, resource: string) =>
     badRequest(
       501051,
@@ -84,7 +97,12 @@ export const EntraErrors = {
       `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${appId}'.`,
     ),
   expiredSecret: (appId: string) =>
-    new EntraError(401, 'invalid_client', 7000222, `The provided client secret keys for app '${appId}' are expired.`),
+    new EntraError(
+      401,
+      'invalid_client',
+      7000222,
+      `The provided client secret keys for app '${appId}' are expired.`,
+    ),
   unsupportedAssertionType: (type: string) =>
     badRequest(
       900144,
@@ -93,7 +111,12 @@ export const EntraErrors = {
   malformedAssertion: (problem: string) =>
     new EntraError(401, 'invalid_client', 50027, `JWT token is invalid or malformed: ${problem}.`),
   assertionSignatureInvalid: (reason: string) =>
-    new EntraError(401, 'invalid_client', 700027, `Client assertion failed signature validation. [Reason - ${reason}]`),
+    new EntraError(
+      401,
+      'invalid_client',
+      700027,
+      `Client assertion failed signature validation. [Reason - ${reason}]`,
+    ),
   assertionOutOfTime: (now: number, notBefore: number | undefined, expires: number | undefined) =>
     new EntraError(
       401,
@@ -109,26 +132,48 @@ export const EntraErrors = {
       `No matching federated identity record found for presented assertion. Assertion Issuer: '${issuer}'. Assertion Subject: '${subject}'. Assertion Audience: '${audience}'.`,
     ),
   assertionClientMismatch: (clientId: string) =>
-    new EntraError(401, 'invalid_client', 700021, `Client assertion application identifier doesn't match 'client_id' parameter '${clientId}'.`),
+    new EntraError(
+      401,
+      'invalid_client',
+      700021,
+      `Client assertion application identifier doesn't match 'client_id' parameter '${clientId}'.`,
+    ),
   assertionAudienceMismatch: (audience: string) =>
-    new EntraError(401, 'invalid_client', 700023, `Client assertion audience claim does not match Realm issuer. Audience: '${audience}'.`),
-  notFound: (path: string) => new EntraError(404, 'not_found', undefined, `No endpoint at ${path}.`),
+    new EntraError(
+      401,
+      'invalid_client',
+      700023,
+      `Client assertion audience claim does not match Realm issuer. Audience: '${audience}'.`,
+    ),
+  notFound: (path: string) =>
+    new EntraError(404, 'not_found', undefined, `No endpoint at ${path}.`),
   injectedFault: (status: number, retryAfterSeconds?: number) =>
     new EntraError(
       status,
-      status === 503 || status === 429 ? 'temporarily_unavailable' : status >= 500 ? 'server_error' : 'invalid_request',
+      status === 503 || status === 429
+        ? 'temporarily_unavailable'
+        : status >= 500
+          ? 'server_error'
+          : 'invalid_request',
       status >= 500 || status === 429 ? 50196 : undefined,
       `Fault injected by the mock-idp admin API (HTTP ${status}).`,
       retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) },
     ),
   internal: () =>
-    new EntraError(500, 'server_error', 50000, 'There was an error issuing a token or an authorization code. Please try again.'),
+    new EntraError(
+      500,
+      'server_error',
+      50000,
+      'There was an error issuing a token or an authorization code. Please try again.',
+    ),
 };
 
 /** Errors of the managed-identity endpoints themselves (before any Entra logic runs). */
 export const ManagedIdentityErrors = {
-  badRequest: (description: string) => new EntraError(400, 'invalid_request', undefined, description),
-  identityNotFound: (description: string) => new EntraError(400, 'invalid_request', undefined, description),
+  badRequest: (description: string) =>
+    new EntraError(400, 'invalid_request', undefined, description),
+  identityNotFound: (description: string) =>
+    new EntraError(400, 'invalid_request', undefined, description),
 };
 
 function isoTime(epochSeconds: number): string {

@@ -12,12 +12,23 @@ export function toEntraError(exception: unknown, req: Request): EntraError | und
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     if (status === 404) return EntraErrors.notFound(req.path);
-    if (status < 500) return new EntraError(status, 'invalid_request', undefined, exception.message);
+    if (status < 500)
+      return new EntraError(status, 'invalid_request', undefined, exception.message);
   }
   // body-parser errors carry their own 4xx status (malformed JSON/form, entity too large, bad charset).
   const parserStatus = (exception as { status?: unknown; type?: unknown } | null)?.status;
-  if (typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500 && typeof (exception as { type?: unknown }).type === 'string') {
-    return new EntraError(parserStatus, 'invalid_request', 900144, `The request body could not be parsed: ${(exception as Error).message}.`);
+  if (
+    typeof parserStatus === 'number' &&
+    parserStatus >= 400 &&
+    parserStatus < 500 &&
+    typeof (exception as { type?: unknown }).type === 'string'
+  ) {
+    return new EntraError(
+      parserStatus,
+      'invalid_request',
+      900144,
+      `The request body could not be parsed: ${(exception as Error).message}.`,
+    );
   }
   return undefined;
 }
@@ -32,7 +43,10 @@ export class EntraExceptionFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     let error = toEntraError(exception, req);
     if (!error) {
-      this.logger.error({ err: exception, path: req.path }, 'unexpected error while handling a request');
+      this.logger.error(
+        { err: exception, path: req.path },
+        'unexpected error while handling a request',
+      );
       error = EntraErrors.internal();
     }
     if (res.headersSent) return;

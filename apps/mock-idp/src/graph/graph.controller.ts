@@ -8,24 +8,33 @@ import { IdentityDirectory } from '../directory/identity-directory.js';
 import { EntraError, EntraErrors } from '../errors/entra-error.js';
 import { isGuid } from '../directory/guid.js';
 
-
 function notFound(kind: string, id: string): EntraError {
-  return new EntraError(404, 'not_found', undefined, `Resource '${id}' does not exist or one of its queried reference-property objects are not present (${kind}).`);
+  return new EntraError(
+    404,
+    'not_found',
+    undefined,
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present (${kind}).`,
+  );
 }
 
 function stringField(body: Record<string, unknown>, name: string, guid = false): string {
   const value = body[name];
-  if (typeof value !== 'string' || value.trim() === '') throw EntraErrors.invalidParameter(name, 'is required');
+  if (typeof value !== 'string' || value.trim() === '')
+    throw EntraErrors.invalidParameter(name, 'is required');
   if (guid && !isGuid(value)) throw EntraErrors.invalidParameter(name, 'must be a GUID');
   return guid ? value.toLowerCase() : value;
 }
 
 function objectBody(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw EntraErrors.malformedBody('a JSON object is required');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw EntraErrors.malformedBody('a JSON object is required');
   return body as Record<string, unknown>;
 }
 
-const ficView = (app: Application, fic: FederatedIdentityCredential) => ({ id: `${app.objectId}:${fic.name}`, ...fic });
+const ficView = (app: Application, fic: FederatedIdentityCredential) => ({
+  id: `${app.objectId}:${fic.name}`,
+  ...fic,
+});
 
 @Controller('v1.0')
 export class GraphController {
@@ -47,7 +56,9 @@ export class GraphController {
       identifierUris: app.identifierUris,
       appRoles: app.appRoles,
       api: { requestedAccessTokenVersion: app.requestedAccessTokenVersion },
-      federatedIdentityCredentials: app.federatedIdentityCredentials.map((fic) => ficView(app, fic)),
+      federatedIdentityCredentials: app.federatedIdentityCredentials.map((fic) =>
+        ficView(app, fic),
+      ),
     };
   }
 
@@ -63,7 +74,11 @@ export class GraphController {
     const app = this.application(id);
     const body = objectBody(raw);
     const audiences = body['audiences'];
-    if (!Array.isArray(audiences) || audiences.length === 0 || audiences.some((a) => typeof a !== 'string' || a === '')) {
+    if (
+      !Array.isArray(audiences) ||
+      audiences.length === 0 ||
+      audiences.some((a) => typeof a !== 'string' || a === '')
+    ) {
       throw EntraErrors.invalidParameter('audiences', 'must be a non-empty array of strings');
     }
     const credential: FederatedIdentityCredential = {
@@ -73,7 +88,12 @@ export class GraphController {
       audiences: audiences as string[],
     };
     if (app.federatedIdentityCredentials.some((fic) => fic.name === credential.name)) {
-      throw new EntraError(409, 'invalid_request', undefined, `A federated identity credential named '${credential.name}' already exists.`);
+      throw new EntraError(
+        409,
+        'invalid_request',
+        undefined,
+        `A federated identity credential named '${credential.name}' already exists.`,
+      );
     }
     this.directory.addFederatedCredential(app, credential);
     return ficView(app, credential);
@@ -82,7 +102,11 @@ export class GraphController {
   @Get('servicePrincipals/:id/appRoleAssignedTo')
   listAssignments(@Param('id') id: string) {
     if (!this.directory.servicePrincipal(id)) throw notFound('servicePrincipal', id);
-    return { value: this.directory.assignmentsTo(id.toLowerCase()).map((a) => ({ id: randomUUID(), ...a })) };
+    return {
+      value: this.directory
+        .assignmentsTo(id.toLowerCase())
+        .map((a) => ({ id: randomUUID(), ...a })),
+    };
   }
 
   @Post('servicePrincipals/:id/appRoleAssignedTo')
@@ -98,16 +122,31 @@ export class GraphController {
     const resource = this.directory.servicePrincipal(assignment.resourceId);
     if (!resource) throw notFound('servicePrincipal', assignment.resourceId);
     if (id.toLowerCase() !== assignment.resourceId && id.toLowerCase() !== assignment.principalId) {
-      throw EntraErrors.invalidParameter('resourceId', 'or principalId must be the service principal in the path');
+      throw EntraErrors.invalidParameter(
+        'resourceId',
+        'or principalId must be the service principal in the path',
+      );
     }
-    if (!this.directory.isPrincipal(resource.tenant, assignment.principalId)) throw notFound('principal', assignment.principalId);
+    if (!this.directory.isPrincipal(resource.tenant, assignment.principalId))
+      throw notFound('principal', assignment.principalId);
     if (!resource.app.appRoles.some((role) => role.id === assignment.appRoleId)) {
-      throw EntraErrors.invalidParameter('appRoleId', `is not an app role of '${resource.app.displayName}'`);
+      throw EntraErrors.invalidParameter(
+        'appRoleId',
+        `is not an app role of '${resource.app.displayName}'`,
+      );
     }
-    const existing = this.directory.assignmentsTo(assignment.resourceId).some(
-      (a) => a.principalId === assignment.principalId && a.appRoleId === assignment.appRoleId,
-    );
-    if (existing) throw new EntraError(409, 'invalid_request', undefined, 'Permission being assigned already exists on the object.');
+    const existing = this.directory
+      .assignmentsTo(assignment.resourceId)
+      .some(
+        (a) => a.principalId === assignment.principalId && a.appRoleId === assignment.appRoleId,
+      );
+    if (existing)
+      throw new EntraError(
+        409,
+        'invalid_request',
+        undefined,
+        'Permission being assigned already exists on the object.',
+      );
     this.directory.addAssignment(resource.tenant, assignment);
     return { id: randomUUID(), ...assignment, resourceDisplayName: resource.app.displayName };
   }

@@ -18,7 +18,13 @@ function journalAndFaults(journal: Journal, faults: FaultInjector) {
     const record = attachRequestRecord(req, endpoint);
     if (!endpoint) return next();
     res.on('finish', () => {
-      journal.record({ endpoint, method: req.method, path: req.path, status: res.statusCode, ...record.details });
+      journal.record({
+        endpoint,
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ...record.details,
+      });
     });
     const fault = faults.take(endpoint);
     if (!fault) return next();
@@ -36,7 +42,11 @@ function bodyParseErrors(error: unknown, req: Request, res: Response, next: Next
   sendEntraError(req, res, entraError);
 }
 
-export function configureHttpPipeline(app: INestApplication, journal: Journal, faults: FaultInjector): void {
+export function configureHttpPipeline(
+  app: INestApplication,
+  journal: Journal,
+  faults: FaultInjector,
+): void {
   app.use(journalAndFaults(journal, faults));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
   app.use(express.json({ limit: '256kb' }));

@@ -12,7 +12,10 @@ const RECORD = Symbol('mock-idp.request-record');
 
 type WithRecord = Request & { [RECORD]?: RequestRecord };
 
-export function attachRequestRecord(req: Request, endpoint: JournaledEndpoint | undefined): RequestRecord {
+export function attachRequestRecord(
+  req: Request,
+  endpoint: JournaledEndpoint | undefined,
+): RequestRecord {
   const record: RequestRecord = { endpoint, details: {} };
   (req as WithRecord)[RECORD] = record;
   return record;

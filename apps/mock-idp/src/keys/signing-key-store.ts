@@ -43,7 +43,11 @@ export class SigningKeyStore {
     const publishedUntil = Date.now() + graceSeconds * 1000;
     this.retired.push({ key: previous, publishedUntil });
     this.current = next;
-    return { kid: next.kid, previousKid: previous.kid, previousKeyPublishedUntil: new Date(publishedUntil).toISOString() };
+    return {
+      kid: next.kid,
+      previousKid: previous.kid,
+      previousKeyPublishedUntil: new Date(publishedUntil).toISOString(),
+    };
   }
 
   /** Drops rotated-out keys; the current key stays so tokens already handed out keep validating. */

@@ -51,7 +51,15 @@ export async function createSigningKey(): Promise<SigningKey> {
     kid: x5t,
     x5t,
     privateKey: keys.privateKey,
-    jwk: { kty: 'RSA', use: 'sig', kid: x5t, x5t, n: publicJwk.n!, e: publicJwk.e!, x5c: [der.toString('base64')] },
+    jwk: {
+      kty: 'RSA',
+      use: 'sig',
+      kid: x5t,
+      x5t,
+      n: publicJwk.n!,
+      e: publicJwk.e!,
+      x5c: [der.toString('base64')],
+    },
     createdAt: new Date(now),
   };
 }

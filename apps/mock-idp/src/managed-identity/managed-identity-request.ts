@@ -8,15 +8,21 @@ export type Query = Record<string, unknown>;
 export function singleQueryValue(query: Query, name: string): string | undefined {
   const value = query[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw ManagedIdentityErrors.badRequest(`Query parameter '${name}' must appear once.`);
+  if (typeof value !== 'string')
+    throw ManagedIdentityErrors.badRequest(`Query parameter '${name}' must appear once.`);
   return value;
 }
 
 export function requiredApiVersion(query: Query, supported: readonly string[]): string {
   const version = singleQueryValue(query, 'api-version');
-  if (!version) throw ManagedIdentityErrors.badRequest(`Required query parameter 'api-version' is missing (supported: ${supported.join(', ')}).`);
+  if (!version)
+    throw ManagedIdentityErrors.badRequest(
+      `Required query parameter 'api-version' is missing (supported: ${supported.join(', ')}).`,
+    );
   if (!supported.includes(version)) {
-    throw ManagedIdentityErrors.badRequest(`api-version '${version}' is not supported (supported: ${supported.join(', ')}).`);
+    throw ManagedIdentityErrors.badRequest(
+      `api-version '${version}' is not supported (supported: ${supported.join(', ')}).`,
+    );
   }
   return version;
 }
@@ -24,7 +30,8 @@ export function requiredApiVersion(query: Query, supported: readonly string[]): 
 /** The resource without the `/.default` suffix scopes carry (the SDK strips it; curl users may not). */
 export function requiredResource(query: Query): string {
   const resource = singleQueryValue(query, 'resource')?.trim();
-  if (!resource) throw ManagedIdentityErrors.badRequest("Required query parameter 'resource' is missing.");
+  if (!resource)
+    throw ManagedIdentityErrors.badRequest("Required query parameter 'resource' is missing.");
   return resource.replace(/\/\.default$/i, '');
 }
 
@@ -52,5 +59,7 @@ export function identitySelector(query: Query): IdentitySelector {
 }
 
 export function describeSelector(selector: IdentitySelector): string {
-  return selector.kind === 'system' ? 'the system-assigned identity' : `the user-assigned identity with ${selector.kind} '${selector.value}'`;
+  return selector.kind === 'system'
+    ? 'the system-assigned identity'
+    : `the user-assigned identity with ${selector.kind} '${selector.value}'`;
 }

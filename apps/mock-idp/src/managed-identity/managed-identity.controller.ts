@@ -37,9 +37,13 @@ export class ManagedIdentityController {
     @Req() req: Request,
   ) {
     requiredApiVersion(query, APP_SERVICE_API_VERSIONS);
-    if (!identityHeader) throw ManagedIdentityErrors.badRequest("Required header 'X-IDENTITY-HEADER' is missing.");
+    if (!identityHeader)
+      throw ManagedIdentityErrors.badRequest("Required header 'X-IDENTITY-HEADER' is missing.");
     const container = this.directory.containerByHeader(identityHeader);
-    if (!container) throw ManagedIdentityErrors.badRequest("The 'X-IDENTITY-HEADER' value does not match any container of this host.");
+    if (!container)
+      throw ManagedIdentityErrors.badRequest(
+        "The 'X-IDENTITY-HEADER' value does not match any container of this host.",
+      );
     const { issued, clientId, resource } = await this.issue(container, query, req);
     return {
       access_token: issued.accessToken,
@@ -51,11 +55,21 @@ export class ManagedIdentityController {
   }
 
   @Get('metadata/identity/oauth2/token')
-  async imdsToken(@Query() query: QueryParameters, @Headers('metadata') metadata: string | undefined, @Req() req: Request) {
-    if (metadata?.toLowerCase() !== 'true') throw ManagedIdentityErrors.badRequest('Required metadata header not specified (Metadata: true).');
+  async imdsToken(
+    @Query() query: QueryParameters,
+    @Headers('metadata') metadata: string | undefined,
+    @Req() req: Request,
+  ) {
+    if (metadata?.toLowerCase() !== 'true')
+      throw ManagedIdentityErrors.badRequest(
+        'Required metadata header not specified (Metadata: true).',
+      );
     requiredApiVersion(query, IMDS_API_VERSIONS);
     const container = this.directory.imdsContainer();
-    if (!container) throw ManagedIdentityErrors.identityNotFound('Identity not found: no container of this host serves IMDS.');
+    if (!container)
+      throw ManagedIdentityErrors.identityNotFound(
+        'Identity not found: no container of this host serves IMDS.',
+      );
     const { issued, clientId, resource } = await this.issue(container, query, req);
     const expiresIn = String(issued.expiresOn - issued.issuedAt);
     return {
@@ -81,10 +95,16 @@ export class ManagedIdentityController {
     Object.assign(record.details, { grant: 'managed_identity', resource });
     const attached = this.directory.attachedIdentity(container, selector);
     if (!attached) {
-      throw ManagedIdentityErrors.identityNotFound(`Identity not found: ${describeSelector(selector)} is not attached to container '${container.name}'.`);
+      throw ManagedIdentityErrors.identityNotFound(
+        `Identity not found: ${describeSelector(selector)} is not attached to container '${container.name}'.`,
+      );
     }
     const { tenant, identity } = attached;
-    Object.assign(record.details, { tenantId: tenant.tenantId, clientId: identity.clientId, principalId: identity.principalId });
+    Object.assign(record.details, {
+      tenantId: tenant.tenantId,
+      clientId: identity.clientId,
+      principalId: identity.principalId,
+    });
     const issued = await this.grant.grant(
       tenant,
       {

@@ -58,13 +58,20 @@ export class TokenFactory {
 
     const claims: Record<string, unknown> = {
       aud: audience,
-      iss: version === '2.0' ? this.endpoints.v2Issuer(tenant.tenantId) : this.endpoints.v1Issuer(tenant.tenantId),
+      iss:
+        version === '2.0'
+          ? this.endpoints.v2Issuer(tenant.tenantId)
+          : this.endpoints.v1Issuer(tenant.tenantId),
       iat: now,
       nbf: now,
       exp: expiresOn,
       ...(version === '2.0'
         ? { azp: caller.appId, azpacr: caller.authenticationClass }
-        : { appid: caller.appId, appidacr: caller.authenticationClass, idp: this.endpoints.v1Issuer(tenant.tenantId) }),
+        : {
+            appid: caller.appId,
+            appidacr: caller.authenticationClass,
+            idp: this.endpoints.v1Issuer(tenant.tenantId),
+          }),
       idtyp: 'app',
       oid: caller.principalId,
       ...(roles.length > 0 ? { roles } : {}),
@@ -74,7 +81,10 @@ export class TokenFactory {
       ver: version,
       ...(caller.managedIdentityResourceId ? { xms_mirid: caller.managedIdentityResourceId } : {}),
     };
-    const header = version === '2.0' ? { alg: 'RS256', typ: 'JWT', kid: key.kid } : { alg: 'RS256', typ: 'JWT', kid: key.kid, x5t: key.x5t };
+    const header =
+      version === '2.0'
+        ? { alg: 'RS256', typ: 'JWT', kid: key.kid }
+        : { alg: 'RS256', typ: 'JWT', kid: key.kid, x5t: key.x5t };
     const accessToken = await new SignJWT(claims).setProtectedHeader(header).sign(key.privateKey);
 
     this.logger.info(

@@ -15,13 +15,23 @@ export class ProtectedApiConfigError extends Error {
   override readonly name = 'ProtectedApiConfigError';
 }
 
-const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_LEVELS: readonly LevelWithSilent[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
 
 function port(value: string | undefined): number {
   if (value === undefined || value.trim() === '') return 3000;
   const parsed = Number(value);
   if (!/^\d+$/.test(value.trim()) || parsed > 65_535) {
-    throw new ProtectedApiConfigError(`PORT must be a TCP port number from 0 to 65535 (got ${JSON.stringify(value)})`);
+    throw new ProtectedApiConfigError(
+      `PORT must be a TCP port number from 0 to 65535 (got ${JSON.stringify(value)})`,
+    );
   }
   return parsed;
 }
@@ -30,12 +40,16 @@ function logLevel(value: string | undefined): LevelWithSilent {
   if (value === undefined || value.trim() === '') return 'info';
   const level = value.trim().toLowerCase() as LevelWithSilent;
   if (!LOG_LEVELS.includes(level)) {
-    throw new ProtectedApiConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(value)})`);
+    throw new ProtectedApiConfigError(
+      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(value)})`,
+    );
   }
   return level;
 }
 
-export function parseProtectedApiConfig(env: Readonly<Record<string, string | undefined>>): ProtectedApiConfig {
+export function parseProtectedApiConfig(
+  env: Readonly<Record<string, string | undefined>>,
+): ProtectedApiConfig {
   try {
     return {
       port: port(env.PORT),
@@ -43,7 +57,8 @@ export function parseProtectedApiConfig(env: Readonly<Record<string, string | un
       auth: authOptionsFromEnv(env, { realm: 'protected-api' }),
     };
   } catch (error) {
-    if (error instanceof AuthConfigError) throw new ProtectedApiConfigError(error.message, { cause: error });
+    if (error instanceof AuthConfigError)
+      throw new ProtectedApiConfigError(error.message, { cause: error });
     throw error;
   }
 }

@@ -19,7 +19,10 @@ export class HealthController {
   @Get('readyz')
   @ApiOkResponse({ description: 'Metadata and signing keys are loaded: tokens can be validated' })
   @ApiServiceUnavailableResponse({ description: 'Metadata or signing keys not loaded yet' })
-  readiness(@Res({ passthrough: true }) response: Response): { status: 'ready' | 'not ready'; reason?: string } {
+  readiness(@Res({ passthrough: true }) response: Response): {
+    status: 'ready' | 'not ready';
+    reason?: string;
+  } {
     if (this.authority.ready) return { status: 'ready' };
     response.status(HttpStatus.SERVICE_UNAVAILABLE);
     return { status: 'not ready', reason: 'OpenID metadata and signing keys are not loaded yet' };

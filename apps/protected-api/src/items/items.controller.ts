@@ -23,7 +23,9 @@ export class ItemsController {
   @Post()
   @Auth({ anyRole: [WRITE_ROLE] })
   @ApiCreatedResponse({ type: ItemDto })
-  @ApiBadRequestResponse({ description: 'The body is not a valid item; `message` lists each field problem' })
+  @ApiBadRequestResponse({
+    description: 'The body is not a valid item; `message` lists each field problem',
+  })
   create(@Body() item: CreateItemDto, @Caller() caller: CallerPrincipal): ItemDto {
     return this.items.create(item, caller.appId);
   }

@@ -14,7 +14,12 @@ export class ItemsService {
   }
 
   create(item: CreateItemDto, createdBy: string): ItemDto {
-    const created = { id: this.items.length + 1, name: item.name, quantity: item.quantity, createdBy };
+    const created = {
+      id: this.items.length + 1,
+      name: item.name,
+      quantity: item.quantity,
+      createdBy,
+    };
     this.items.push(created);
     return created;
   }

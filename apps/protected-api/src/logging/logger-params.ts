@@ -8,7 +8,8 @@ import type { Params } from 'nestjs-pino';
 import type { ProtectedApiConfig } from '../config/protected-api-config.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const SECRET_QUERY_PARAMS = /([?&](?:access_token|id_token|refresh_token|token|code|client_secret|client_assertion)=)[^&#]*/gi;
+const SECRET_QUERY_PARAMS =
+  /([?&](?:access_token|id_token|refresh_token|token|code|client_secret|client_assertion)=)[^&#]*/gi;
 const PROBES = new Set(['/healthz', '/readyz']);
 
 export function maskUrl(url: string | undefined): string | undefined {
@@ -29,13 +30,22 @@ export function loggerParams(config: ProtectedApiConfig): Params {
     // Probes would drown the request log.
     autoLogging: { ignore: (request: IncomingMessage) => PROBES.has(request.url ?? '') },
     // Added to the completion line itself: customProps would make pino-http create a child logger per request.
-    customSuccessObject: (request: IncomingMessage, _response: ServerResponse, line: object) => Object.assign(line, authLogFields(request)),
-    customErrorObject: (request: IncomingMessage, _response: ServerResponse, _error: Error, line: object) =>
+    customSuccessObject: (request: IncomingMessage, _response: ServerResponse, line: object) =>
       Object.assign(line, authLogFields(request)),
+    customErrorObject: (
+      request: IncomingMessage,
+      _response: ServerResponse,
+      _error: Error,
+      line: object,
+    ) => Object.assign(line, authLogFields(request)),
     customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
       error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
     serializers: {
-      req: (request: { id: unknown; method: string; url: string }) => ({ id: request.id, method: request.method, url: maskUrl(request.url) }),
+      req: (request: { id: unknown; method: string; url: string }) => ({
+        id: request.id,
+        method: request.method,
+        url: maskUrl(request.url),
+      }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
     },
   } satisfies Params['pinoHttp'];

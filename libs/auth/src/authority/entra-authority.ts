@@ -1,7 +1,13 @@
 // What the validator needs from the authority, per token version: the issuer template of that
 // version's metadata document and the signing keys of its jwks_uri. Loaded in the background at
 // startup (retrying with backoff) so that liveness never waits on the IdP; `ready` says when done.
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { EntraTokenVersion } from '../claims/entra-access-token-claims.js';
 import { AUTH_OPTIONS, AUTH_FETCH_JSON } from '../auth.constants.js';
 import type { ResolvedAuthOptions } from '../config/auth-options.js';
@@ -45,7 +51,10 @@ export class EntraAuthority implements OnModuleInit, OnApplicationShutdown {
 
   /** True once both metadata documents and their key sets have been loaded. */
   get ready(): boolean {
-    return this.versions.size === VERSIONS.length && [...this.keyStores.values()].every((store) => store.loaded);
+    return (
+      this.versions.size === VERSIONS.length &&
+      [...this.keyStores.values()].every((store) => store.loaded)
+    );
   }
 
   /** Resolves when ready; keeps retrying in the background until then (or until shutdown). */
@@ -58,7 +67,10 @@ export class EntraAuthority implements OnModuleInit, OnApplicationShutdown {
   forVersion(version: EntraTokenVersion): VersionAuthority {
     const authority = this.versions.get(version);
     if (!authority) {
-      throw new TokenValidationError('ERR_KEYS_UNAVAILABLE', 'the metadata of the issuer could not be loaded yet; retry later');
+      throw new TokenValidationError(
+        'ERR_KEYS_UNAVAILABLE',
+        'the metadata of the issuer could not be loaded yet; retry later',
+      );
     }
     return authority;
   }
@@ -68,10 +80,14 @@ export class EntraAuthority implements OnModuleInit, OnApplicationShutdown {
     while (!this.stopped) {
       try {
         await this.load();
-        this.logger.log(`metadata and signing keys loaded from ${this.options.authority} (tenant ${this.options.tenantId})`);
+        this.logger.log(
+          `metadata and signing keys loaded from ${this.options.authority} (tenant ${this.options.tenantId})`,
+        );
         return;
       } catch (error) {
-        this.logger.warn(`authority not loaded yet (${(error as Error).message}); retrying in ${delay} ms`);
+        this.logger.warn(
+          `authority not loaded yet (${(error as Error).message}); retrying in ${delay} ms`,
+        );
         await new Promise<void>((resolve) => {
           this.retryTimer = setTimeout(resolve, delay);
           this.retryTimer.unref();
@@ -85,7 +101,11 @@ export class EntraAuthority implements OnModuleInit, OnApplicationShutdown {
     const { authority, tenantId, httpTimeoutMs } = this.options;
     for (const version of VERSIONS) {
       if (this.versions.has(version)) continue;
-      const metadata = await fetchOpenIdMetadata(metadataUrl(authority, tenantId, version), this.fetchJson, httpTimeoutMs);
+      const metadata = await fetchOpenIdMetadata(
+        metadataUrl(authority, tenantId, version),
+        this.fetchJson,
+        httpTimeoutMs,
+      );
       this.versions.set(version, {
         issuer: new IssuerTemplate(metadata.issuer, tenantId),
         keys: this.keyStoreFor(metadata.jwksUri),
@@ -106,7 +126,8 @@ export class EntraAuthority implements OnModuleInit, OnApplicationShutdown {
         timeoutMs: this.options.httpTimeoutMs,
         cooldownMs: this.options.keyRefreshCooldownMs,
         maxAgeMs: this.options.keyCacheMaxAgeMs,
-        onRefreshFailed: (error) => this.logger.warn(`signing keys not refreshed; cached keys stay in use: ${error.message}`),
+        onRefreshFailed: (error) =>
+          this.logger.warn(`signing keys not refreshed; cached keys stay in use: ${error.message}`),
       });
       this.keyStores.set(jwksUri, store);
     }

@@ -15,7 +15,9 @@ export interface CallerPrincipal {
   readonly claims: Readonly<EntraAccessTokenClaims>;
 }
 
-export function isAppOnlyToken(claims: Pick<EntraAccessTokenClaims, 'idtyp' | 'oid' | 'sub'>): boolean {
+export function isAppOnlyToken(
+  claims: Pick<EntraAccessTokenClaims, 'idtyp' | 'oid' | 'sub'>,
+): boolean {
   if (claims.idtyp !== undefined) return claims.idtyp === 'app';
   return claims.oid === claims.sub;
 }

@@ -24,7 +24,10 @@ function list(env: Env, name: string): string[] | undefined {
   if (value === undefined) return undefined;
   const items = value.split(',').map((item) => item.trim());
   if (items.some((item) => item.length === 0)) {
-    throw new AuthConfigError(name, `must be a comma-separated list without empty entries (got ${JSON.stringify(value)})`);
+    throw new AuthConfigError(
+      name,
+      `must be a comma-separated list without empty entries (got ${JSON.stringify(value)})`,
+    );
   }
   return items;
 }
@@ -32,17 +35,28 @@ function list(env: Env, name: string): string[] | undefined {
 function integer(env: Env, name: string): number | undefined {
   const value = text(env, name);
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new AuthConfigError(name, `must be a whole number of seconds (got ${JSON.stringify(value)})`);
+  if (!/^\d+$/.test(value))
+    throw new AuthConfigError(
+      name,
+      `must be a whole number of seconds (got ${JSON.stringify(value)})`,
+    );
   return Number(value);
 }
 
 /** Reads the AUTH_* variables; `overrides` supplies options that have no variable (realm, ...). */
-export function authOptionsFromEnv(env: Env, overrides: Partial<AuthModuleOptions> = {}): AuthModuleOptions {
+export function authOptionsFromEnv(
+  env: Env,
+  overrides: Partial<AuthModuleOptions> = {},
+): AuthModuleOptions {
   const tenantId = text(env, AUTH_ENV_VARIABLES.tenantId);
-  if (!tenantId) throw new AuthConfigError(AUTH_ENV_VARIABLES.tenantId, 'is required (the tenant id GUID)');
+  if (!tenantId)
+    throw new AuthConfigError(AUTH_ENV_VARIABLES.tenantId, 'is required (the tenant id GUID)');
   const audiences = list(env, AUTH_ENV_VARIABLES.audiences);
   if (!audiences) {
-    throw new AuthConfigError(AUTH_ENV_VARIABLES.audiences, 'is required (comma list of App ID URI and/or client id)');
+    throw new AuthConfigError(
+      AUTH_ENV_VARIABLES.audiences,
+      'is required (comma list of App ID URI and/or client id)',
+    );
   }
   const options: AuthModuleOptions = {
     ...overrides,
@@ -54,6 +68,9 @@ export function authOptionsFromEnv(env: Env, overrides: Partial<AuthModuleOption
     allowedClientIds: list(env, AUTH_ENV_VARIABLES.allowedClientIds),
   };
   // Validate now, so that the message names the variable rather than the option.
-  resolveAuthOptions(options, (option) => (AUTH_ENV_VARIABLES as Record<string, string>)[option] ?? option);
+  resolveAuthOptions(
+    options,
+    (option) => (AUTH_ENV_VARIABLES as Record<string, string>)[option] ?? option,
+  );
   return options;
 }

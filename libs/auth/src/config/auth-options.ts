@@ -65,11 +65,16 @@ export function normalizeAudience(audience: string): string {
 export type SettingNames = (option: keyof AuthModuleOptions) => string;
 
 function guid(value: unknown, setting: string): string {
-  if (!isGuid(value)) throw new AuthConfigError(setting, `must be a GUID (got ${JSON.stringify(value)})`);
+  if (!isGuid(value))
+    throw new AuthConfigError(setting, `must be a GUID (got ${JSON.stringify(value)})`);
   return value.toLowerCase();
 }
 
-function guidList(values: readonly unknown[] | undefined, setting: string, required: boolean): string[] | undefined {
+function guidList(
+  values: readonly unknown[] | undefined,
+  setting: string,
+  required: boolean,
+): string[] | undefined {
   if (values === undefined) return undefined;
   if (!Array.isArray(values) || (required && values.length === 0)) {
     throw new AuthConfigError(setting, 'must list at least one GUID');
@@ -82,13 +87,25 @@ function parseAudience(value: unknown, setting: string): string {
   if (typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\S+$/i.test(value) && URL.canParse(value)) {
     return normalizeAudience(value);
   }
-  throw new AuthConfigError(setting, `entries must be an App ID URI or a client id GUID (got ${JSON.stringify(value)})`);
+  throw new AuthConfigError(
+    setting,
+    `entries must be an App ID URI or a client id GUID (got ${JSON.stringify(value)})`,
+  );
 }
 
-function integer(value: unknown, setting: string, fallback: number, min: number, max: number): number {
+function integer(
+  value: unknown,
+  setting: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new AuthConfigError(setting, `must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`);
+    throw new AuthConfigError(
+      setting,
+      `must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`,
+    );
   }
   return value;
 }
@@ -96,8 +113,17 @@ function integer(value: unknown, setting: string, fallback: number, min: number,
 function authorityUrl(value: unknown, setting: string): string {
   if (value === undefined) return DEFAULT_AUTHORITY;
   const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username) {
-    throw new AuthConfigError(setting, `must be an http(s) URL without query or credentials (got ${JSON.stringify(value)})`);
+  if (
+    !url ||
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.search ||
+    url.hash ||
+    url.username
+  ) {
+    throw new AuthConfigError(
+      setting,
+      `must be an http(s) URL without query or credentials (got ${JSON.stringify(value)})`,
+    );
   }
   return url.href.replace(/\/+$/, '');
 }
@@ -110,13 +136,19 @@ export function resolveAuthOptions(
     throw new AuthConfigError('AuthModule options', 'must be an object');
   }
   const tenantId = guid(options.tenantId, names('tenantId'));
-  const allowedTenants = guidList(options.allowedTenants, names('allowedTenants'), true) ?? [tenantId];
+  const allowedTenants = guidList(options.allowedTenants, names('allowedTenants'), true) ?? [
+    tenantId,
+  ];
   if (!Array.isArray(options.audiences) || options.audiences.length === 0) {
-    throw new AuthConfigError(names('audiences'), 'must list at least one audience (App ID URI or client id)');
+    throw new AuthConfigError(
+      names('audiences'),
+      'must list at least one audience (App ID URI or client id)',
+    );
   }
   const allowedClientIds = guidList(options.allowedClientIds, names('allowedClientIds'), true);
   const realm = options.realm ?? 'api';
-  if (typeof realm !== 'string' || realm.length === 0) throw new AuthConfigError(names('realm'), 'must be a non-empty string');
+  if (typeof realm !== 'string' || realm.length === 0)
+    throw new AuthConfigError(names('realm'), 'must be a non-empty string');
   return {
     authority: authorityUrl(options.authority, names('authority')),
     tenantId,
@@ -125,11 +157,26 @@ export function resolveAuthOptions(
     clockSkewSeconds: integer(options.clockSkewSeconds, names('clockSkewSeconds'), 300, 0, 3600),
     allowedClientIds: allowedClientIds && new Set(allowedClientIds),
     realm,
-    keyRefreshCooldownMs: integer(options.keyRefreshCooldownSeconds, names('keyRefreshCooldownSeconds'), 30, 0, 86_400) * 1000,
-    keyCacheMaxAgeMs: integer(options.keyCacheMaxAgeSeconds, names('keyCacheMaxAgeSeconds'), 3600, 1, 7 * 86_400) * 1000,
+    keyRefreshCooldownMs:
+      integer(
+        options.keyRefreshCooldownSeconds,
+        names('keyRefreshCooldownSeconds'),
+        30,
+        0,
+        86_400,
+      ) * 1000,
+    keyCacheMaxAgeMs:
+      integer(options.keyCacheMaxAgeSeconds, names('keyCacheMaxAgeSeconds'), 3600, 1, 7 * 86_400) *
+      1000,
     httpTimeoutMs: integer(options.httpTimeoutMs, names('httpTimeoutMs'), 5000, 100, 60_000),
     maxTokenLength: integer(options.maxTokenLength, names('maxTokenLength'), 8192, 512, 65_536),
-    verifiedTokenCacheSize: integer(options.verifiedTokenCacheSize, names('verifiedTokenCacheSize'), 1000, 0, 100_000),
+    verifiedTokenCacheSize: integer(
+      options.verifiedTokenCacheSize,
+      names('verifiedTokenCacheSize'),
+      1000,
+      0,
+      100_000,
+    ),
     globalGuard: options.globalGuard ?? true,
   };
 }

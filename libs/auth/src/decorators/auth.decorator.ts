@@ -17,11 +17,16 @@ export interface AuthRequirement {
 export function Auth(requirement: AuthRequirement = {}) {
   const decorators = [
     ApiBearerAuth(AUTH_SWAGGER_SCHEME),
-    ApiUnauthorizedResponse({ description: 'No token, or a token that is not valid for this API (WWW-Authenticate says why)' }),
+    ApiUnauthorizedResponse({
+      description:
+        'No token, or a token that is not valid for this API (WWW-Authenticate says why)',
+    }),
   ];
   const { anyRole, allRoles } = requirement;
   if (anyRole?.length || allRoles?.length) {
-    const needed = anyRole?.length ? `one of the app roles: ${anyRole.join(', ')}` : `all of the app roles: ${allRoles!.join(', ')}`;
+    const needed = anyRole?.length
+      ? `one of the app roles: ${anyRole.join(', ')}`
+      : `all of the app roles: ${allRoles!.join(', ')}`;
     decorators.push(
       anyRole?.length ? Roles(...anyRole) : AllRoles(...allRoles!),
       ApiForbiddenResponse({ description: `The caller is not an application holding ${needed}` }),

@@ -9,7 +9,9 @@ export interface RoleRequirement {
 }
 
 /** App roles of which the caller needs at least one. App roles authorize app-only tokens only. */
-export const Roles = (...roles: string[]) => SetMetadata(ROLES_KEY, { roles, match: 'any' } satisfies RoleRequirement);
+export const Roles = (...roles: string[]) =>
+  SetMetadata(ROLES_KEY, { roles, match: 'any' } satisfies RoleRequirement);
 
 /** App roles the caller needs all of. */
-export const AllRoles = (...roles: string[]) => SetMetadata(ROLES_KEY, { roles, match: 'all' } satisfies RoleRequirement);
+export const AllRoles = (...roles: string[]) =>
+  SetMetadata(ROLES_KEY, { roles, match: 'all' } satisfies RoleRequirement);

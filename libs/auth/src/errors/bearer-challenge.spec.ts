@@ -10,23 +10,42 @@ describe('toBearerErrorResponse', () => {
   });
 
   it('gives a request without credentials a bare challenge (RFC 6750 section 3.1)', () => {
-    const response = toBearerErrorResponse(new TokenValidationError('ERR_TOKEN_MISSING', 'no header'), 'api');
-    expect(response).toMatchObject({ status: 401, challenge: 'Bearer realm="api"', body: { code: 'ERR_TOKEN_MISSING' } });
+    const response = toBearerErrorResponse(
+      new TokenValidationError('ERR_TOKEN_MISSING', 'no header'),
+      'api',
+    );
+    expect(response).toMatchObject({
+      status: 401,
+      challenge: 'Bearer realm="api"',
+      body: { code: 'ERR_TOKEN_MISSING' },
+    });
   });
 
   it('says invalid_token, insufficient_scope or invalid_request with a description', () => {
-    expect(toBearerErrorResponse(new TokenValidationError('ERR_TOKEN_EXPIRED', 'the token has expired'), 'api').challenge).toBe(
-      'Bearer realm="api", error="invalid_token", error_description="the token has expired"',
-    );
-    expect(toBearerErrorResponse(new TokenValidationError('ERR_ROLE_MISSING', 'x'), 'api')).toMatchObject({
+    expect(
+      toBearerErrorResponse(
+        new TokenValidationError('ERR_TOKEN_EXPIRED', 'the token has expired'),
+        'api',
+      ).challenge,
+    ).toBe('Bearer realm="api", error="invalid_token", error_description="the token has expired"');
+    expect(
+      toBearerErrorResponse(new TokenValidationError('ERR_ROLE_MISSING', 'x'), 'api'),
+    ).toMatchObject({
       status: 403,
       body: { error: 'insufficient_scope' },
     });
-    expect(toBearerErrorResponse(new TokenValidationError('ERR_TOKEN_NOT_IN_HEADER', 'x'), 'api').status).toBe(400);
+    expect(
+      toBearerErrorResponse(new TokenValidationError('ERR_TOKEN_NOT_IN_HEADER', 'x'), 'api').status,
+    ).toBe(400);
   });
 
   it('keeps quotes and backslashes out of the quoted description', () => {
-    const { challenge } = toBearerErrorResponse(new TokenValidationError('ERR_ISSUER_INVALID', 'issuer "a\\b"\n'), 'api');
-    expect(challenge).toBe(`Bearer realm="api", error="invalid_token", error_description="issuer 'a'b''"`);
+    const { challenge } = toBearerErrorResponse(
+      new TokenValidationError('ERR_ISSUER_INVALID', 'issuer "a\\b"\n'),
+      'api',
+    );
+    expect(challenge).toBe(
+      `Bearer realm="api", error="invalid_token", error_description="issuer 'a'b''"`,
+    );
   });
 });

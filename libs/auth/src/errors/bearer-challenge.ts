@@ -62,7 +62,10 @@ function quotable(text: string): string {
   return text.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, "'").slice(0, 300);
 }
 
-export function toBearerErrorResponse(error: TokenValidationError, realm: string): BearerErrorResponse {
+export function toBearerErrorResponse(
+  error: TokenValidationError,
+  realm: string,
+): BearerErrorResponse {
   const rule = CHALLENGE_RULES[error.code] ?? INVALID_TOKEN;
   const params = [`realm="${quotable(realm)}"`];
   if (rule.error) {

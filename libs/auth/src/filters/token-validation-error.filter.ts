@@ -21,6 +21,10 @@ export class TokenValidationErrorFilter implements ExceptionFilter<TokenValidati
     const { status, challenge, body } = toBearerErrorResponse(error, this.options.realm);
     request[AUTH_FAILURE] = error.code;
     this.logger.warn(`${request.method} ${request.path} refused: ${error.code}: ${error.message}`);
-    response.status(status).setHeader('WWW-Authenticate', challenge).setHeader('Cache-Control', 'no-store').json(body);
+    response
+      .status(status)
+      .setHeader('WWW-Authenticate', challenge)
+      .setHeader('Cache-Control', 'no-store')
+      .json(body);
   }
 }

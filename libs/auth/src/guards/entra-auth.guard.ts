@@ -17,13 +17,18 @@ import { extractBearerToken } from '../validation/bearer-header.js';
 export function checkRoles(principal: CallerPrincipal, requirement: RoleRequirement): void {
   if (requirement.roles.length === 0) return;
   if (!principal.isAppOnly) {
-    throw new TokenValidationError('ERR_NOT_APP_ONLY', 'app roles authorize application (app-only) tokens only');
+    throw new TokenValidationError(
+      'ERR_NOT_APP_ONLY',
+      'app roles authorize application (app-only) tokens only',
+    );
   }
   const held = (role: string) => principal.roles.includes(role);
-  const ok = requirement.match === 'all' ? requirement.roles.every(held) : requirement.roles.some(held);
+  const ok =
+    requirement.match === 'all' ? requirement.roles.every(held) : requirement.roles.some(held);
   if (!ok) {
     const which = requirement.match === 'all' ? 'all of the app roles' : 'the app role';
-    const roles = requirement.match === 'all' ? requirement.roles.join(', ') : requirement.roles.join(' or ');
+    const roles =
+      requirement.match === 'all' ? requirement.roles.join(', ') : requirement.roles.join(' or ');
     throw new TokenValidationError('ERR_ROLE_MISSING', `the caller needs ${which} ${roles}`);
   }
 }
@@ -52,10 +57,16 @@ export class EntraAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request & { user?: CallerPrincipal }>();
     const remembered = this.validator.remembered(extractBearerToken(request));
     if (remembered) return this.authorize(request, remembered, policy);
-    return this.authenticate(request).then((principal) => this.authorize(request, principal, policy));
+    return this.authenticate(request).then((principal) =>
+      this.authorize(request, principal, policy),
+    );
   }
 
-  private authorize(request: { user?: CallerPrincipal }, principal: CallerPrincipal, policy: RoutePolicy): boolean {
+  private authorize(
+    request: { user?: CallerPrincipal },
+    principal: CallerPrincipal,
+    policy: RoutePolicy,
+  ): boolean {
     request.user = principal;
     if (policy.requirement) checkRoles(principal, policy.requirement);
     return true;
@@ -68,8 +79,12 @@ export class EntraAuthGuard implements CanActivate {
     } catch (error) {
       if (error instanceof TokenValidationError) throw error;
       // A bug or an unexpected failure must still refuse the request, with a 401 rather than a 500.
-      this.logger.error(`token validation failed unexpectedly: ${error instanceof Error ? error.stack : String(error)}`);
-      throw new TokenValidationError('ERR_VALIDATION_FAILED', 'the token could not be validated', { cause: error });
+      this.logger.error(
+        `token validation failed unexpectedly: ${error instanceof Error ? error.stack : String(error)}`,
+      );
+      throw new TokenValidationError('ERR_VALIDATION_FAILED', 'the token could not be validated', {
+        cause: error,
+      });
     }
     if ('user' in outcome && outcome.user) return outcome.user as CallerPrincipal;
     throw new TokenValidationError('ERR_VALIDATION_FAILED', 'the token could not be validated');
@@ -81,8 +96,12 @@ export class EntraAuthGuard implements CanActivate {
     if (!policy) {
       const targets = [handler, context.getClass()];
       policy = {
-        isPublic: this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets) === true,
-        requirement: this.reflector.getAllAndOverride<RoleRequirement | undefined>(ROLES_KEY, targets),
+        isPublic:
+          this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets) === true,
+        requirement: this.reflector.getAllAndOverride<RoleRequirement | undefined>(
+          ROLES_KEY,
+          targets,
+        ),
       };
       this.policies.set(handler, policy);
     }

@@ -25,7 +25,9 @@ describe('SigningKeyStore', () => {
     const { store, state } = await setUp();
     await store.refresh();
     state.now = 31_000;
-    const results = await Promise.allSettled(Array.from({ length: 50 }, () => store.getKey('nope')));
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => store.getKey('nope')),
+    );
     expect(results.every((result) => result.status === 'rejected')).toBe(true);
     expect(state.fetches).toBe(2);
     await expect(store.getKey('nope')).rejects.toMatchObject({ code: 'ERR_KEY_NOT_FOUND' });
@@ -52,7 +54,10 @@ describe('SigningKeyStore', () => {
   it('keeps the previous keys when a refresh returns no usable RS256 key', async () => {
     const { store, state } = await setUp();
     await store.refresh();
-    state.keys = [{ kty: 'EC', kid: 'ec', crv: 'P-256', x: 'x', y: 'y' }, { kty: 'RSA', kid: 'short', n: 'AQAB', e: 'AQAB' }];
+    state.keys = [
+      { kty: 'EC', kid: 'ec', crv: 'P-256', x: 'x', y: 'y' },
+      { kty: 'RSA', kid: 'short', n: 'AQAB', e: 'AQAB' },
+    ];
     await expect(store.refresh()).rejects.toThrow(/no usable RS256 signing key/);
     expect(store.kids).toEqual(['k1']);
   });

@@ -93,7 +93,8 @@ export class SigningKeyStore {
     const key = this.keys.get(kid);
     const now = this.now();
     if (key) {
-      if (now - this.loadedAt >= this.options.maxAgeMs && this.mayFetch(now)) this.refreshInBackground();
+      if (now - this.loadedAt >= this.options.maxAgeMs && this.mayFetch(now))
+        this.refreshInBackground();
       return key;
     }
     if (this.inflight || this.mayFetch(now)) {
@@ -102,9 +103,15 @@ export class SigningKeyStore {
       if (fetched) return fetched;
     }
     if (!this.loaded) {
-      throw new TokenValidationError('ERR_KEYS_UNAVAILABLE', 'the signing keys of the issuer could not be loaded yet; retry later');
+      throw new TokenValidationError(
+        'ERR_KEYS_UNAVAILABLE',
+        'the signing keys of the issuer could not be loaded yet; retry later',
+      );
     }
-    throw new TokenValidationError('ERR_KEY_NOT_FOUND', `no signing key with the token's kid "${kid.slice(0, 64)}"`);
+    throw new TokenValidationError(
+      'ERR_KEY_NOT_FOUND',
+      `no signing key with the token's kid "${kid.slice(0, 64)}"`,
+    );
   }
 
   private mayFetch(now: number): boolean {

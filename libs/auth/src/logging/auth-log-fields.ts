@@ -11,7 +11,10 @@ export interface AuthLogFields {
 
 /** Fields for a request log line: who called and/or why the call was refused. Never the token. */
 export function authLogFields(request: object): AuthLogFields {
-  const { user, [AUTH_FAILURE]: failure } = request as { user?: CallerPrincipal; [AUTH_FAILURE]?: string };
+  const { user, [AUTH_FAILURE]: failure } = request as {
+    user?: CallerPrincipal;
+    [AUTH_FAILURE]?: string;
+  };
   const fields: AuthLogFields = {};
   if (user) {
     fields.appId = user.appId;

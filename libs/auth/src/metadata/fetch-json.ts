@@ -15,7 +15,8 @@ export const fetchJson: FetchJson = async (url, timeoutMs) => {
     throw new Error(`GET ${url} answered HTTP ${response.status}`);
   }
   const body = await response.text();
-  if (body.length > MAX_DOCUMENT_BYTES) throw new Error(`GET ${url} returned more than ${MAX_DOCUMENT_BYTES} bytes`);
+  if (body.length > MAX_DOCUMENT_BYTES)
+    throw new Error(`GET ${url} returned more than ${MAX_DOCUMENT_BYTES} bytes`);
   try {
     return JSON.parse(body) as unknown;
   } catch {

@@ -16,7 +16,8 @@ export class IssuerTemplate {
     let template = metadataIssuer;
     if (!template.toLowerCase().includes(PLACEHOLDER)) {
       const at = template.toLowerCase().indexOf(homeTenantId.toLowerCase());
-      if (at >= 0) template = template.slice(0, at) + PLACEHOLDER + template.slice(at + homeTenantId.length);
+      if (at >= 0)
+        template = template.slice(0, at) + PLACEHOLDER + template.slice(at + homeTenantId.length);
     }
     const at = template.toLowerCase().indexOf(PLACEHOLDER);
     this.prefix = at >= 0 ? template.slice(0, at) : template;

@@ -7,7 +7,10 @@ import { BearerHeaderStrategy } from './bearer-header.strategy.js';
 
 /** Registers the Entra access-token validator with passport under the name 'entra-bearer'. */
 @Injectable()
-export class EntraBearerStrategy extends PassportStrategy(BearerHeaderStrategy, ENTRA_BEARER_STRATEGY) {
+export class EntraBearerStrategy extends PassportStrategy(
+  BearerHeaderStrategy,
+  ENTRA_BEARER_STRATEGY,
+) {
   constructor(private readonly validator: AccessTokenValidator) {
     super();
   }

@@ -7,7 +7,10 @@ import type { Request } from 'express';
 
 export type StrategyOutcome = { user: unknown } | { failure: unknown };
 
-export function runPassportStrategy(strategy: Strategy, request: Request): Promise<StrategyOutcome> {
+export function runPassportStrategy(
+  strategy: Strategy,
+  request: Request,
+): Promise<StrategyOutcome> {
   return new Promise((resolve, reject) => {
     const attempt = Object.create(strategy) as {
       authenticate(request: Request): void;

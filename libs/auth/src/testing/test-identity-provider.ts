@@ -38,7 +38,12 @@ export const TEST_CALLER = {
 
 export async function createTestSigningKey(kid: string = randomUUID()): Promise<TestSigningKey> {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  return { kid, privateKey, publicKey, publicJwk: { ...(await exportJWK(publicKey)), kid, use: 'sig', kty: 'RSA' } };
+  return {
+    kid,
+    privateKey,
+    publicKey,
+    publicJwk: { ...(await exportJWK(publicKey)), kid, use: 'sig', kty: 'RSA' },
+  };
 }
 
 function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
@@ -60,7 +65,13 @@ export class TestIdentityProvider {
   private readonly sockets = new Set<Socket>();
 
   // Plain fields rather than parameter properties: this file also runs on Node type stripping (bench).
-  private constructor(server: Server, authority: string, tenantId: string, signingKey: TestSigningKey, issuerPlaceholder: boolean) {
+  private constructor(
+    server: Server,
+    authority: string,
+    tenantId: string,
+    signingKey: TestSigningKey,
+    issuerPlaceholder: boolean,
+  ) {
     this.server = server;
     this.authority = authority;
     this.tenantId = tenantId;
@@ -119,8 +130,20 @@ export class TestIdentityProvider {
       ver: version,
     };
     return version === '1.0'
-      ? { aud: audience ?? 'https://myapp.aztoso.com', iss: this.v1Issuer(), appid: TEST_CALLER.appId, appidacr: '2', ...common }
-      : { aud: audience ?? '042e4743-2c83-42e0-8ea9-82cbe6642686', iss: this.v2Issuer(), azp: TEST_CALLER.appId, azpacr: '2', ...common };
+      ? {
+          aud: audience ?? 'https://myapp.aztoso.com',
+          iss: this.v1Issuer(),
+          appid: TEST_CALLER.appId,
+          appidacr: '2',
+          ...common,
+        }
+      : {
+          aud: audience ?? '042e4743-2c83-42e0-8ea9-82cbe6642686',
+          iss: this.v2Issuer(),
+          azp: TEST_CALLER.appId,
+          azpacr: '2',
+          ...common,
+        };
   }
 
   /** A token as Entra would issue it for the test caller, with any claim or header changed. */
@@ -129,7 +152,9 @@ export class TestIdentityProvider {
     const key = options.key ?? this.signingKey;
     const payload = withoutUndefined({ ...this.defaultClaims(version), ...options.claims });
     const header = withoutUndefined({ alg: 'RS256', kid: key.kid, typ: 'JWT', ...options.header });
-    const crit = Array.isArray(header.crit) ? Object.fromEntries(header.crit.map((name: string) => [name, true])) : undefined;
+    const crit = Array.isArray(header.crit)
+      ? Object.fromEntries(header.crit.map((name: string) => [name, true]))
+      : undefined;
     return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
       .setProtectedHeader(header as { alg: string })
       .sign(key.privateKey, crit ? { crit } : undefined);
@@ -149,7 +174,9 @@ export class TestIdentityProvider {
       const v2 = metadata[2] !== undefined;
       return this.json(response, {
         issuer: v2 ? this.v2Issuer(tenant) : this.v1Issuer(tenant),
-        jwks_uri: v2 ? `${this.authority}/${metadata[1]}/discovery/v2.0/keys` : `${this.authority}/common/discovery/keys`,
+        jwks_uri: v2
+          ? `${this.authority}/${metadata[1]}/discovery/v2.0/keys`
+          : `${this.authority}/common/discovery/keys`,
         token_endpoint: `${this.authority}/${metadata[1]}/oauth2${v2 ? '/v2.0' : ''}/token`,
         id_token_signing_alg_values_supported: ['RS256'],
       });
@@ -157,7 +184,8 @@ export class TestIdentityProvider {
     if (/^\/[^/]+\/discovery(\/v2\.0)?\/keys$/.test(path)) {
       this.jwksRequests.push(path);
       if (this.jwksBehaviour === 'drop') return void request.socket.destroy();
-      if (this.jwksBehaviour === 'fail') return this.json(response, { error: 'temporarily_unavailable' }, 503);
+      if (this.jwksBehaviour === 'fail')
+        return this.json(response, { error: 'temporarily_unavailable' }, 503);
       return this.json(response, { keys: this.publishedKeys.map((key) => key.publicJwk) });
     }
     this.json(response, { error: 'not_found' }, 404);

@@ -51,16 +51,23 @@ describe('AccessTokenValidator', () => {
 
   it('accepts a v2 token (azp, client id audience, authority issuer)', async () => {
     const principal = await validate(await idp.mint({ version: '2.0' }));
-    expect(principal).toMatchObject({ appId: '9b8c291c-309f-4335-acaa-1cbeb22a5732', tokenVersion: '2.0' });
+    expect(principal).toMatchObject({
+      appId: '9b8c291c-309f-4335-acaa-1cbeb22a5732',
+      tokenVersion: '2.0',
+    });
   });
 
   it('accepts another allowed tenant through the issuer template', async () => {
-    const token = await idp.mint({ claims: { tid: OTHER_TENANT, iss: idp.v1Issuer(OTHER_TENANT) } });
+    const token = await idp.mint({
+      claims: { tid: OTHER_TENANT, iss: idp.v1Issuer(OTHER_TENANT) },
+    });
     await expect(validate(token)).resolves.toMatchObject({ tenantId: OTHER_TENANT });
   });
 
   it('treats an audience without the configured trailing slash as the same audience', async () => {
-    await expect(validate(await idp.mint({ claims: { aud: 'https://myapp.aztoso.com' } }))).resolves.toBeDefined();
+    await expect(
+      validate(await idp.mint({ claims: { aud: 'https://myapp.aztoso.com' } })),
+    ).resolves.toBeDefined();
   });
 
   it('is not app-only when idtyp is user, or when oid differs from sub without idtyp', async () => {
@@ -70,7 +77,9 @@ describe('AccessTokenValidator', () => {
   });
 
   it('refuses a v1 token whose issuer is the v2 issuer', async () => {
-    await expect(validate(await idp.mint({ version: '1.0', claims: { iss: idp.v2Issuer() } }))).rejects.toMatchObject({
+    await expect(
+      validate(await idp.mint({ version: '1.0', claims: { iss: idp.v2Issuer() } })),
+    ).rejects.toMatchObject({
       code: 'ERR_ISSUER_INVALID',
     });
   });
@@ -105,9 +114,13 @@ describe('AccessTokenValidator', () => {
       await restricted.get(EntraAuthority).whenReady();
       const restrictedValidator = restricted.get(AccessTokenValidator);
       const other = await idp.mint();
-      await expect(Promise.resolve().then(() => restrictedValidator.validate(other))).rejects.toMatchObject({ code: 'ERR_CLIENT_NOT_ALLOWED' });
+      await expect(
+        Promise.resolve().then(() => restrictedValidator.validate(other)),
+      ).rejects.toMatchObject({ code: 'ERR_CLIENT_NOT_ALLOWED' });
       const allowed = await idp.mint({ claims: { appid: '6f3ca9fc-8b98-4fb5-82f3-bfd4a5a293e7' } });
-      await expect(Promise.resolve().then(() => restrictedValidator.validate(allowed))).resolves.toMatchObject({
+      await expect(
+        Promise.resolve().then(() => restrictedValidator.validate(allowed)),
+      ).resolves.toMatchObject({
         appId: '6f3ca9fc-8b98-4fb5-82f3-bfd4a5a293e7',
       });
     } finally {

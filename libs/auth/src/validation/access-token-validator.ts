@@ -6,9 +6,15 @@ import { errors as joseErrors, flattenedVerify, type CryptoKey } from 'jose';
 import { AUTH_OPTIONS } from '../auth.constants.js';
 import { EntraAuthority } from '../authority/entra-authority.js';
 import { toCallerPrincipal, type CallerPrincipal } from '../claims/caller-principal.js';
-import type { EntraAccessTokenClaims, EntraTokenVersion } from '../claims/entra-access-token-claims.js';
+import type {
+  EntraAccessTokenClaims,
+  EntraTokenVersion,
+} from '../claims/entra-access-token-claims.js';
 import { isGuid, normalizeAudience, type ResolvedAuthOptions } from '../config/auth-options.js';
-import { TokenValidationError, type TokenValidationErrorCode } from '../errors/token-validation-error.js';
+import {
+  TokenValidationError,
+  type TokenValidationErrorCode,
+} from '../errors/token-validation-error.js';
 import type { IssuerTemplate } from '../metadata/issuer-template.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
@@ -23,7 +29,7 @@ function fail(code: TokenValidationErrorCode, message: string): never {
 
 /** A value echoed in a message: short, printable. */
 function shown(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -42,22 +48,32 @@ function decodeJsonSegment(segment: string, what: string): Record<string, unknow
 }
 
 function checkHeader(header: Record<string, unknown>): string {
-  if (header.alg !== 'RS256') fail('ERR_ALG_NOT_ALLOWED', `alg ${shown(header.alg)} is not accepted; tokens must be signed with RS256`);
+  if (header.alg !== 'RS256')
+    fail(
+      'ERR_ALG_NOT_ALLOWED',
+      `alg ${shown(header.alg)} is not accepted; tokens must be signed with RS256`,
+    );
   for (const param of FORBIDDEN_HEADER_PARAMS) {
-    if (param in header) fail('ERR_HEADER_PARAM_NOT_ALLOWED', `the JWT header parameter "${param}" is not accepted`);
+    if (param in header)
+      fail('ERR_HEADER_PARAM_NOT_ALLOWED', `the JWT header parameter "${param}" is not accepted`);
   }
-  if (header.typ !== undefined && (typeof header.typ !== 'string' || !ALLOWED_TYPES.has(header.typ.toLowerCase()))) {
+  if (
+    header.typ !== undefined &&
+    (typeof header.typ !== 'string' || !ALLOWED_TYPES.has(header.typ.toLowerCase()))
+  ) {
     fail('ERR_TOKEN_TYPE_INVALID', `typ ${shown(header.typ)} is not an access token type`);
   }
   const { kid } = header;
-  if (typeof kid !== 'string' || kid.length === 0 || kid.length > 256) fail('ERR_KID_MISSING', 'the JWT header has no usable kid');
+  if (typeof kid !== 'string' || kid.length === 0 || kid.length > 256)
+    fail('ERR_KID_MISSING', 'the JWT header has no usable kid');
   return kid;
 }
 
 function requireString(claims: Record<string, unknown>, name: string): void {
   const value = claims[name];
   if (value === undefined) fail('ERR_CLAIM_MISSING', `the token has no "${name}" claim`);
-  if (typeof value !== 'string' || value.length === 0) fail('ERR_CLAIM_INVALID', `the "${name}" claim must be a non-empty string`);
+  if (typeof value !== 'string' || value.length === 0)
+    fail('ERR_CLAIM_INVALID', `the "${name}" claim must be a non-empty string`);
 }
 
 function optionalNumber(claims: Record<string, unknown>, name: string): void {
@@ -67,19 +83,30 @@ function optionalNumber(claims: Record<string, unknown>, name: string): void {
   }
 }
 
-function checkClaimTypes(claims: Record<string, unknown>, version: EntraTokenVersion): EntraAccessTokenClaims {
+function checkClaimTypes(
+  claims: Record<string, unknown>,
+  version: EntraTokenVersion,
+): EntraAccessTokenClaims {
   if (claims.exp === undefined) fail('ERR_CLAIM_MISSING', 'the token has no "exp" claim');
   for (const name of ['exp', 'nbf', 'iat']) optionalNumber(claims, name);
-  for (const name of ['iss', 'tid', 'oid', 'sub', version === '1.0' ? 'appid' : 'azp']) requireString(claims, name);
+  for (const name of ['iss', 'tid', 'oid', 'sub', version === '1.0' ? 'appid' : 'azp'])
+    requireString(claims, name);
   const { aud, roles, idtyp } = claims;
   if (aud === undefined) fail('ERR_CLAIM_MISSING', 'the token has no "aud" claim');
-  if (typeof aud !== 'string' && !(Array.isArray(aud) && aud.length > 0 && aud.every((entry) => typeof entry === 'string'))) {
+  if (
+    typeof aud !== 'string' &&
+    !(Array.isArray(aud) && aud.length > 0 && aud.every((entry) => typeof entry === 'string'))
+  ) {
     fail('ERR_CLAIM_INVALID', 'the "aud" claim must be a string');
   }
-  if (roles !== undefined && !(Array.isArray(roles) && roles.every((role) => typeof role === 'string'))) {
+  if (
+    roles !== undefined &&
+    !(Array.isArray(roles) && roles.every((role) => typeof role === 'string'))
+  ) {
     fail('ERR_CLAIM_INVALID', 'the "roles" claim must be an array of strings');
   }
-  if (idtyp !== undefined && typeof idtyp !== 'string') fail('ERR_CLAIM_INVALID', 'the "idtyp" claim must be a string');
+  if (idtyp !== undefined && typeof idtyp !== 'string')
+    fail('ERR_CLAIM_INVALID', 'the "idtyp" claim must be a string');
   return claims as EntraAccessTokenClaims;
 }
 
@@ -100,7 +127,10 @@ export class AccessTokenValidator {
    */
   validate(token: string): CallerPrincipal | Promise<CallerPrincipal> {
     if (token.length > this.options.maxTokenLength) {
-      fail('ERR_TOKEN_TOO_LARGE', `the token is longer than ${this.options.maxTokenLength} characters`);
+      fail(
+        'ERR_TOKEN_TOO_LARGE',
+        `the token is longer than ${this.options.maxTokenLength} characters`,
+      );
     }
     const cached = this.verified.get(token);
     if (!cached) return this.validateUncached(token);
@@ -124,7 +154,9 @@ export class AccessTokenValidator {
     const { exp, nbf } = cached.principal.claims;
     const now = Date.now() / 1000;
     const skew = this.options.clockSkewSeconds;
-    return exp + skew > now && (nbf === undefined || nbf - skew <= now) ? cached.principal : undefined;
+    return exp + skew > now && (nbf === undefined || nbf - skew <= now)
+      ? cached.principal
+      : undefined;
   }
 
   private async validateUncached(token: string): Promise<CallerPrincipal> {
@@ -135,7 +167,8 @@ export class AccessTokenValidator {
 
     const kid = checkHeader(decodeJsonSegment(protectedHeader, 'header'));
     const claims = decodeJsonSegment(payload, 'payload');
-    if (!BASE64URL.test(signature)) fail('ERR_SIGNATURE_INVALID', 'the JWT signature is missing or not base64url');
+    if (!BASE64URL.test(signature))
+      fail('ERR_SIGNATURE_INVALID', 'the JWT signature is missing or not base64url');
     const version = claims.ver;
     if (version !== '1.0' && version !== '2.0') {
       fail('ERR_VERSION_UNSUPPORTED', `token version (ver) ${shown(version)} is not 1.0 or 2.0`);
@@ -151,18 +184,32 @@ export class AccessTokenValidator {
     this.checkIssuerAndTenant(checked, authority.issuer);
     this.checkAudience(checked.aud);
     const principal = toCallerPrincipal(checked);
-    if (this.options.allowedClientIds && !this.options.allowedClientIds.has(principal.appId.toLowerCase())) {
-      fail('ERR_CLIENT_NOT_ALLOWED', `the calling application ${shown(principal.appId)} is not allowed to call this API`);
+    if (
+      this.options.allowedClientIds &&
+      !this.options.allowedClientIds.has(principal.appId.toLowerCase())
+    ) {
+      fail(
+        'ERR_CLIENT_NOT_ALLOWED',
+        `the calling application ${shown(principal.appId)} is not allowed to call this API`,
+      );
     }
     this.verified.set({ token, principal, kid, key, keys });
     return principal;
   }
 
-  private async verifySignature(protectedHeader: string, payload: string, signature: string, key: CryptoKey): Promise<void> {
+  private async verifySignature(
+    protectedHeader: string,
+    payload: string,
+    signature: string,
+    key: CryptoKey,
+  ): Promise<void> {
     try {
-      await flattenedVerify({ protected: protectedHeader, payload, signature }, key, { algorithms: ['RS256'] });
+      await flattenedVerify({ protected: protectedHeader, payload, signature }, key, {
+        algorithms: ['RS256'],
+      });
     } catch (error) {
-      if (error instanceof joseErrors.JOSEError) fail('ERR_SIGNATURE_INVALID', 'the token signature is invalid');
+      if (error instanceof joseErrors.JOSEError)
+        fail('ERR_SIGNATURE_INVALID', 'the token signature is invalid');
       throw error;
     }
   }
@@ -171,16 +218,23 @@ export class AccessTokenValidator {
     const now = Date.now() / 1000;
     const skew = this.options.clockSkewSeconds;
     if (claims.exp + skew <= now) fail('ERR_TOKEN_EXPIRED', 'the token has expired');
-    if (claims.nbf !== undefined && claims.nbf - skew > now) fail('ERR_TOKEN_NOT_YET_VALID', 'the token is not valid yet (nbf)');
+    if (claims.nbf !== undefined && claims.nbf - skew > now)
+      fail('ERR_TOKEN_NOT_YET_VALID', 'the token is not valid yet (nbf)');
   }
 
   private checkIssuerAndTenant(claims: EntraAccessTokenClaims, issuer: IssuerTemplate): void {
     const { tid, iss } = claims;
     if (!isGuid(tid)) fail('ERR_TENANT_INVALID', `the "tid" claim ${shown(tid)} is not a GUID`);
     const issuerTenant = issuer.tenantOf(iss);
-    if (issuerTenant === undefined) fail('ERR_ISSUER_INVALID', `issuer ${shown(iss)} is not a v${claims.ver} issuer of this authority`);
-    if (issuerTenant.toLowerCase() !== tid.toLowerCase()) fail('ERR_TENANT_MISMATCH', 'the "tid" claim does not match the tenant of the issuer');
-    if (!this.options.allowedTenants.has(tid.toLowerCase())) fail('ERR_TENANT_NOT_ALLOWED', `tenant ${tid} is not allowed`);
+    if (issuerTenant === undefined)
+      fail(
+        'ERR_ISSUER_INVALID',
+        `issuer ${shown(iss)} is not a v${claims.ver} issuer of this authority`,
+      );
+    if (issuerTenant.toLowerCase() !== tid.toLowerCase())
+      fail('ERR_TENANT_MISMATCH', 'the "tid" claim does not match the tenant of the issuer');
+    if (!this.options.allowedTenants.has(tid.toLowerCase()))
+      fail('ERR_TENANT_NOT_ALLOWED', `tenant ${tid} is not allowed`);
   }
 
   private checkAudience(aud: string | string[]): void {

@@ -45,20 +45,33 @@ export function extractBearerToken(request: BearerRequest): string {
     );
   }
   const headers = authorizationHeaders(request);
-  if (headers.length > 1) throw new TokenValidationError('ERR_AUTH_HEADER_MALFORMED', 'more than one Authorization header');
+  if (headers.length > 1)
+    throw new TokenValidationError(
+      'ERR_AUTH_HEADER_MALFORMED',
+      'more than one Authorization header',
+    );
   const header = headers[0]?.trim();
   if (!header) {
-    throw new TokenValidationError('ERR_TOKEN_MISSING', 'no Authorization header; send "Authorization: Bearer <access token>"');
+    throw new TokenValidationError(
+      'ERR_TOKEN_MISSING',
+      'no Authorization header; send "Authorization: Bearer <access token>"',
+    );
   }
   const space = header.indexOf(' ');
   const scheme = space < 0 ? header : header.slice(0, space);
   if (!BEARER.test(scheme)) {
-    throw new TokenValidationError('ERR_AUTH_SCHEME_UNSUPPORTED', 'the Authorization header must use the Bearer scheme');
+    throw new TokenValidationError(
+      'ERR_AUTH_SCHEME_UNSUPPORTED',
+      'the Authorization header must use the Bearer scheme',
+    );
   }
   const token = space < 0 ? '' : header.slice(space + 1).trim();
   // The characters of the token are checked by the validator (on a cache miss only: this is the hot path).
   if (token.length === 0 || token.includes(' ') || token.includes(',')) {
-    throw new TokenValidationError('ERR_AUTH_HEADER_MALFORMED', 'the Authorization header must be "Bearer " followed by one token');
+    throw new TokenValidationError(
+      'ERR_AUTH_HEADER_MALFORMED',
+      'the Authorization header must be "Bearer " followed by one token',
+    );
   }
   return token;
 }

@@ -40,7 +40,8 @@ export class VerifiedTokenCache {
 
   set(entry: VerifiedToken): void {
     if (this.maxEntries === 0) return;
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    if (this.entries.size >= this.maxEntries)
+      this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(entryId(entry.token), entry);
   }
 
