@@ -1,0 +1,39 @@
+// docker-compose.yml must run what the e2e suites test: the same variables as localWiring(),
+// with container names where the local stack says localhost.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { DEFAULT_PORTS, REPO_ROOT, SERVICE_NAMES, localWiring, type ServiceName } from './stack.ts';
+
+interface ComposeFile {
+  services: Record<string, { environment: Record<string, string> }>;
+}
+
+const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as ComposeFile;
+const CA_DIRECTORY = '/var/run/mock-idp';
+
+const HOST_OF_PORT: Record<number, ServiceName> = {
+  [DEFAULT_PORTS.idpHttp]: 'mock-idp',
+  [DEFAULT_PORTS.idpHttps]: 'mock-idp',
+  [DEFAULT_PORTS.api]: 'protected-api',
+};
+
+function inContainers(value: string): string {
+  if (value === 'localhost') return 'mock-idp';
+  return value.replace(
+    /localhost:(\d+)/g,
+    (_, port: string) => `${HOST_OF_PORT[Number(port)]}:${port}`,
+  );
+}
+
+describe('docker-compose.yml', () => {
+  it.each(SERVICE_NAMES)('%s gets the local wiring, with container host names', (service) => {
+    const expected = Object.fromEntries(
+      Object.entries(localWiring(DEFAULT_PORTS, CA_DIRECTORY)[service]).map(([name, value]) => [
+        name,
+        inContainers(value),
+      ]),
+    );
+    expect(compose.services[service]?.environment).toEqual(expected);
+  });
+});
