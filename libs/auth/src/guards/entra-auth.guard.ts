@@ -38,11 +38,24 @@ interface RoutePolicy {
   requirement?: RoleRequirement;
 }
 
+// A role requirement always wins over @Public(): `@Public()` on a controller must not silently
+// open a method of it that asks for a role.
+function readRoutePolicy(
+  reflector: Reflector,
+  targets: [handler: Function, controller: Function],
+): RoutePolicy {
+  const requirement = reflector.getAllAndOverride<RoleRequirement | undefined>(ROLES_KEY, targets);
+  const markedPublic =
+    reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets) === true;
+  return { isPublic: markedPublic && !requirement, requirement };
+}
+
 @Injectable()
 export class EntraAuthGuard implements CanActivate {
   private readonly logger = new Logger(EntraAuthGuard.name);
-  // Route metadata does not change at run time: read it once per handler.
-  private readonly policies = new WeakMap<object, RoutePolicy>();
+  // Route metadata does not change at run time: read it once per route. Keyed by controller class
+  // and then handler: controllers that inherit one method from a base class are different routes.
+  private readonly policies = new WeakMap<object, WeakMap<object, RoutePolicy>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -91,19 +104,14 @@ export class EntraAuthGuard implements CanActivate {
   }
 
   private policyOf(context: ExecutionContext): RoutePolicy {
+    const controller = context.getClass();
     const handler = context.getHandler();
-    let policy = this.policies.get(handler);
+    let byHandler = this.policies.get(controller);
+    if (!byHandler) this.policies.set(controller, (byHandler = new WeakMap()));
+    let policy = byHandler.get(handler);
     if (!policy) {
-      const targets = [handler, context.getClass()];
-      policy = {
-        isPublic:
-          this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets) === true,
-        requirement: this.reflector.getAllAndOverride<RoleRequirement | undefined>(
-          ROLES_KEY,
-          targets,
-        ),
-      };
-      this.policies.set(handler, policy);
+      policy = readRoutePolicy(this.reflector, [handler, controller]);
+      byHandler.set(handler, policy);
     }
     return policy;
   }
