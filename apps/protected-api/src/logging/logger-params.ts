@@ -8,12 +8,35 @@ import type { Params } from 'nestjs-pino';
 import type { ProtectedApiConfig } from '../config/protected-api-config.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const SECRET_QUERY_PARAMS =
-  /([?&](?:access_token|id_token|refresh_token|token|code|client_secret|client_assertion)=)[^&#]*/gi;
+const SECRET_QUERY_PARAMS = new Set([
+  'access_token',
+  'id_token',
+  'refresh_token',
+  'token',
+  'code',
+  'client_secret',
+  'client_assertion',
+]);
+const JWT_LIKE = /eyJ[\w-]*\.[\w-]*/;
 const PROBES = new Set(['/healthz', '/readyz']);
 
+/**
+ * The URL with secret-looking query values replaced. Names are compared after decoding, as the
+ * server itself reads them (`?access%5Ftoken=` is `access_token`), and any JWT-shaped value is
+ * masked whatever its name.
+ */
 export function maskUrl(url: string | undefined): string | undefined {
-  return url?.includes('?') ? url.replace(SECRET_QUERY_PARAMS, '$1[REDACTED]') : url;
+  const queryStart = url?.indexOf('?') ?? -1;
+  if (!url || queryStart < 0) return url;
+  const query = [...new URLSearchParams(url.slice(queryStart + 1))];
+  const isSecret = ([name, value]: [string, string]) =>
+    SECRET_QUERY_PARAMS.has(name.toLowerCase()) || JWT_LIKE.test(value);
+  if (!query.some(isSecret)) return url;
+  const shown = query.map(
+    (pair) =>
+      `${encodeURIComponent(pair[0])}=${isSecret(pair) ? '[REDACTED]' : encodeURIComponent(pair[1])}`,
+  );
+  return `${url.slice(0, queryStart)}?${shown.join('&')}`;
 }
 
 export function requestId(request: IncomingMessage, response: ServerResponse): string {
