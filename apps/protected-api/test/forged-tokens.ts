@@ -7,6 +7,24 @@ export const b64url = (value: unknown) =>
 
 const segments = (token: string) => token.split('.') as [string, string, string];
 
+const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * The same token with another spelling of the same signature bytes: the lowest bit of the last
+ * character is unused when the signature length is not a multiple of 3 bytes (RS256 2048: 256).
+ */
+/** The same token with a canonical signature that is not its own (its first character changed). */
+export function withAnotherSignature(token: string): string {
+  const [header, payload, signature] = segments(token);
+  const first = signature[0] === 'A' ? 'B' : 'A';
+  return `${header}.${payload}.${first}${signature.slice(1)}`;
+}
+
+export function respelledSignature(token: string): string {
+  const last = BASE64URL_ALPHABET.indexOf(token.at(-1)!);
+  return token.slice(0, -1) + BASE64URL_ALPHABET[last ^ 1];
+}
+
 export interface ForgedToken {
   name: string;
   token: string;
@@ -139,6 +157,11 @@ export async function forgeTokens(idp: TestIdentityProvider): Promise<ForgedToke
       code: 'ERR_SIGNATURE_INVALID',
     },
     { name: 'signature stripped', token: `${header}.${payload}.`, code: 'ERR_SIGNATURE_INVALID' },
+    {
+      name: 'signature re-spelled (unused bits of its last character set)',
+      token: respelledSignature(valid),
+      code: 'ERR_TOKEN_MALFORMED',
+    },
     {
       name: 'expired beyond the clock skew',
       token: await idp.mint({ claims: { exp: now - 301, nbf: now - 4000, iat: now - 4000 } }),

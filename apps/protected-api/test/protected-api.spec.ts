@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { forgeTokens, type ForgedToken } from './forged-tokens.js';
+import { forgeTokens, withAnotherSignature, type ForgedToken } from './forged-tokens.js';
 import {
   API_URI,
   PARTNER_TENANT,
@@ -301,7 +301,7 @@ describe('protected-api', () => {
         .expect(400);
       await http()
         .get('/api/items')
-        .set('Authorization', `Bearer ${token}x`)
+        .set('Authorization', `Bearer ${withAnotherSignature(token)}`)
         .set('x-request-id', 'req-bad-1')
         .expect(401);
       const records = harness.logs.map((line) => JSON.parse(line) as LogRecord);

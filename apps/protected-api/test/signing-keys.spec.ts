@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { AccessTokenValidator } from '@app/auth';
 import { b64url } from './forged-tokens.js';
 import { startHarness, type Harness } from './protected-api-harness.js';
 
@@ -92,7 +93,9 @@ describe('signing keys', () => {
       const fetches = v1JwksRequests() - before;
       expect(fetches).toBeGreaterThanOrEqual(1);
       expect(fetches).toBeLessThanOrEqual(1 + Math.floor(elapsedMs / COOLDOWN_MS));
-      // The valid caller is unaffected.
+      // The valid caller is unaffected, and its token is still remembered: the refreshes the flood
+      // caused kept the unchanged key, so they did not empty the verified-token cache.
+      expect(harness.app.get(AccessTokenValidator).remembered(valid)).toBeDefined();
       expect((await get('/api/items', await idp.mint())).status).toBe(200);
     },
   );

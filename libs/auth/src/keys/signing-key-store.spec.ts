@@ -51,6 +51,35 @@ describe('SigningKeyStore', () => {
     await expect(store.getKey('k1')).rejects.toMatchObject({ code: 'ERR_KEYS_UNAVAILABLE' });
   });
 
+  it('keeps the imported key object of a kid whose JWK is unchanged across refreshes', async () => {
+    const { store, state } = await setUp();
+    await store.refresh();
+    const key = await store.getKey('k1');
+    state.now = 31_000;
+    await expect(store.getKey('random-kid')).rejects.toMatchObject({ code: 'ERR_KEY_NOT_FOUND' });
+    expect(state.fetches).toBe(2);
+    expect(await store.getKey('k1')).toBe(key);
+    expect(store.holds('k1', key)).toBe(true);
+  });
+
+  it('replaces the key of a kid whose JWK changed (modulus or certificate chain)', async () => {
+    const { store, state } = await setUp();
+    const [published] = state.keys as Record<string, unknown>[];
+    await store.refresh();
+    const key = await store.getKey('k1');
+    state.keys = [{ ...published, x5c: ['MIIBcertificate'] }];
+    await store.refresh();
+    const withCertificate = await store.getKey('k1');
+    expect(withCertificate).not.toBe(key);
+    expect(store.holds('k1', key)).toBe(false);
+
+    const replacement = await createTestSigningKey('k1');
+    state.keys = [replacement.publicJwk];
+    await store.refresh();
+    expect(store.holds('k1', withCertificate)).toBe(false);
+    expect(await store.getKey('k1')).not.toBe(withCertificate);
+  });
+
   it('keeps the previous keys when a refresh returns no usable RS256 key', async () => {
     const { store, state } = await setUp();
     await store.refresh();

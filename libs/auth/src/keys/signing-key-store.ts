@@ -34,17 +34,40 @@ function isUsableRsaSigningKey(jwk: Record<string, unknown>): boolean {
   );
 }
 
-async function importKeySet(document: unknown, jwksUri: string): Promise<Map<string, CryptoKey>> {
+interface ImportedKey {
+  key: CryptoKey;
+  /** The JWK members the key was imported from; an unchanged JWK keeps its imported key. */
+  source: string;
+}
+
+const keySource = ({ kty, n, e, x5c }: Record<string, unknown>) => JSON.stringify([kty, n, e, x5c]);
+
+/**
+ * The usable keys of a JWK set. A kid whose JWK did not change keeps its previous key object, so
+ * that a refresh (which anyone can trigger with an unknown kid) does not invalidate the tokens
+ * verified with it (see VerifiedTokenCache and holds()).
+ */
+async function importKeySet(
+  document: unknown,
+  jwksUri: string,
+  previous: ReadonlyMap<string, ImportedKey>,
+): Promise<Map<string, ImportedKey>> {
   const entries = (document as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(entries)) throw new Error(`${jwksUri} is not a JWK set`);
-  const keys = new Map<string, CryptoKey>();
+  const keys = new Map<string, ImportedKey>();
   for (const entry of entries as Record<string, unknown>[]) {
     if (entry === null || typeof entry !== 'object' || !isUsableRsaSigningKey(entry)) continue;
     const kid = entry.kid as string;
     if (keys.has(kid)) continue;
+    const source = keySource(entry);
+    const unchanged = previous.get(kid);
+    if (unchanged?.source === source) {
+      keys.set(kid, unchanged);
+      continue;
+    }
     const { kty, n, e } = entry as JWK;
     try {
-      keys.set(kid, (await importJWK({ kty, n, e }, 'RS256')) as CryptoKey);
+      keys.set(kid, { key: (await importJWK({ kty, n, e }, 'RS256')) as CryptoKey, source });
     } catch {
       // One unusable key must not take the whole set down.
     }
@@ -54,7 +77,7 @@ async function importKeySet(document: unknown, jwksUri: string): Promise<Map<str
 }
 
 export class SigningKeyStore {
-  private keys = new Map<string, CryptoKey>();
+  private keys = new Map<string, ImportedKey>();
   private loadedAt = Number.NEGATIVE_INFINITY;
   private attemptedAt = Number.NEGATIVE_INFINITY;
   private inflight: Promise<void> | undefined;
@@ -78,7 +101,7 @@ export class SigningKeyStore {
 
   /** True while `key` is still the key published under `kid` (it has not been rotated out). */
   holds(kid: string, key: CryptoKey): boolean {
-    return this.keys.get(kid) === key;
+    return this.keys.get(kid)?.key === key;
   }
 
   /** Fetches the key set now (joining a fetch in flight); rejects when the fetch fails. */
@@ -90,7 +113,7 @@ export class SigningKeyStore {
   }
 
   async getKey(kid: string): Promise<CryptoKey> {
-    const key = this.keys.get(kid);
+    const key = this.keys.get(kid)?.key;
     const now = this.now();
     if (key) {
       if (now - this.loadedAt >= this.options.maxAgeMs && this.mayFetch(now))
@@ -99,7 +122,7 @@ export class SigningKeyStore {
     }
     if (this.inflight || this.mayFetch(now)) {
       await this.refresh().catch(() => undefined);
-      const fetched = this.keys.get(kid);
+      const fetched = this.keys.get(kid)?.key;
       if (fetched) return fetched;
     }
     if (!this.loaded) {
@@ -126,7 +149,7 @@ export class SigningKeyStore {
     this.attemptedAt = this.now();
     try {
       const document = await this.options.fetchJson(this.options.jwksUri, this.options.timeoutMs);
-      this.keys = await importKeySet(document, this.options.jwksUri);
+      this.keys = await importKeySet(document, this.options.jwksUri, this.keys);
       this.loadedAt = this.now();
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));

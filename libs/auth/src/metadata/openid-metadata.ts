@@ -17,10 +17,19 @@ export function metadataUrl(
   return `${authority}/${encodeURIComponent(tenantId)}${versionSegment}/.well-known/openid-configuration`;
 }
 
-function httpUrl(value: unknown): value is string {
-  if (typeof value !== 'string' || !URL.canParse(value)) return false;
-  const { protocol } = new URL(value);
-  return protocol === 'https:' || protocol === 'http:';
+/**
+ * The jwks_uri must be https. An http one is only accepted from an http authority (a local
+ * emulator): an https authority must not be downgraded to keys fetched in clear text.
+ */
+function checkJwksUri(metadataUrl: string, jwksUri: unknown): string {
+  if (typeof jwksUri !== 'string' || !URL.canParse(jwksUri))
+    throw new Error(`${metadataUrl} has no jwks_uri URL`);
+  const { protocol } = new URL(jwksUri);
+  if (protocol === 'https:') return jwksUri;
+  if (protocol === 'http:' && new URL(metadataUrl).protocol === 'http:') return jwksUri;
+  throw new Error(
+    `${metadataUrl} names jwks_uri ${jwksUri.slice(0, 200)}; an https jwks_uri is required`,
+  );
 }
 
 export async function fetchOpenIdMetadata(
@@ -33,6 +42,5 @@ export async function fetchOpenIdMetadata(
     throw new Error(`${url} is not a JSON object`);
   const { issuer, jwks_uri: jwksUri } = document;
   if (typeof issuer !== 'string' || issuer.length === 0) throw new Error(`${url} has no issuer`);
-  if (!httpUrl(jwksUri)) throw new Error(`${url} has no http(s) jwks_uri`);
-  return { issuer, jwksUri };
+  return { issuer, jwksUri: checkJwksUri(url, jwksUri) };
 }

@@ -90,6 +90,26 @@ describe('AccessTokenValidator', () => {
     expect(validator.validate(token)).toBe(first);
   });
 
+  it('refuses a signature that is not canonical base64url (one token, one spelling)', async () => {
+    const token = await idp.mint();
+    // 256 signature bytes -> 342 characters: the last one carries 4 unused bits.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(token.at(-1)!);
+    const respelled = Array.from({ length: 15 }, (_, bits) => {
+      return token.slice(0, -1) + alphabet[last ^ (bits + 1)];
+    });
+    for (const variant of respelled) {
+      expect(Buffer.from(variant.split('.')[2], 'base64url')).toEqual(
+        Buffer.from(token.split('.')[2], 'base64url'),
+      );
+      await expect(validate(variant)).rejects.toMatchObject({
+        code: 'ERR_TOKEN_MALFORMED',
+        message: 'the JWT signature is not canonical base64url',
+      });
+    }
+    await expect(validate(token)).resolves.toBeDefined();
+  });
+
   it('still refuses a remembered token once it expires', async () => {
     const now = Math.floor(Date.now() / 1000);
     const token = await idp.mint({ claims: { exp: now - 299 } });

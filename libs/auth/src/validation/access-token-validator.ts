@@ -169,6 +169,11 @@ export class AccessTokenValidator {
     const claims = decodeJsonSegment(payload, 'payload');
     if (!BASE64URL.test(signature))
       fail('ERR_SIGNATURE_INVALID', 'the JWT signature is missing or not base64url');
+    // The decoder ignores the unused low bits of the last character, so one signature has several
+    // spellings; each would verify and take its own verified-token cache entry. Only the canonical
+    // one is accepted (cache hits need no such check: they match a token that passed it).
+    if (Buffer.from(signature, 'base64url').toString('base64url') !== signature)
+      fail('ERR_TOKEN_MALFORMED', 'the JWT signature is not canonical base64url');
     const version = claims.ver;
     if (version !== '1.0' && version !== '2.0') {
       fail('ERR_VERSION_UNSUPPORTED', `token version (ver) ${shown(version)} is not 1.0 or 2.0`);
