@@ -15,6 +15,7 @@ import { PublicEndpoints } from './config/public-endpoints.js';
 import type { DirectoryDocument } from './directory/directory.types.js';
 import { IdentityDirectory } from './directory/identity-directory.js';
 import { EntraExceptionFilter } from './errors/entra-exception.filter.js';
+import { GraphChangesController } from './graph/graph-changes.controller.js';
 import { GraphController } from './graph/graph.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { SigningKeyStore } from './keys/signing-key-store.js';
@@ -48,7 +49,8 @@ export class MockIdpModule {
         OpenIdMetadataController,
         TokenController,
         GraphController,
-        ...(config.adminEnabled ? [AdminController] : []),
+        // Graph changes decide who gets tokens (trusted issuers, roles): only with the admin API.
+        ...(config.adminEnabled ? [AdminController, GraphChangesController] : []),
       ],
       providers: [
         { provide: MOCK_IDP_CONFIG, useValue: config },

@@ -102,3 +102,45 @@ describe('Graph subset', () => {
     );
   });
 });
+
+describe('Graph subset with the admin API switched off', () => {
+  it('serves reads but no changes (404), so nobody can add a federated credential or a role', async () => {
+    const closed = await startTestIdp({ env: { MOCK_IDP_ADMIN_ENABLED: 'false' } });
+    try {
+      const ficAppObjectId = 'b1657f30-a97b-4552-9d3c-d4cf918777b1';
+      const fics = `/v1.0/applications/${ficAppObjectId}/federatedIdentityCredentials`;
+      const added = await closed.http(
+        fics,
+        json('POST', {
+          name: 'attacker',
+          issuer: 'https://attacker.example',
+          subject: 'x',
+          audiences: ['api://AzureADTokenExchange'],
+        }),
+      );
+      expect(added.status).toBe(404);
+      expect(((await added.json()) as { error: string }).error).toBe('not_found');
+      const assigned = await closed.http(
+        `/v1.0/servicePrincipals/${DEMO.noRolePrincipalId}/appRoleAssignedTo`,
+        json('POST', {
+          principalId: DEMO.noRolePrincipalId,
+          resourceId: DEMO.apiSpObjectId,
+          appRoleId: DEMO.consumerRoleId,
+        }),
+      );
+      expect(assigned.status).toBe(404);
+
+      const listed = await closed.http(fics);
+      expect(listed.status).toBe(200);
+      expect(
+        ((await listed.json()) as { value: { name: string }[] }).value.map((fic) => fic.name),
+      ).toEqual(['ManagedIdentityFederation']);
+      expect(
+        (await closed.http(`/v1.0/servicePrincipals/${DEMO.apiSpObjectId}/appRoleAssignedTo`))
+          .status,
+      ).toBe(200);
+    } finally {
+      await closed.stop();
+    }
+  });
+});

@@ -93,6 +93,7 @@ describe('OIDC metadata and keys', () => {
       token_endpoint: `https://localhost:${idp.httpsPort}/${DEMO.tenantId}/oauth2/v2.0/token`,
       jwks_uri: `https://localhost:${idp.httpsPort}/${DEMO.tenantId}/discovery/v2.0/keys`,
       authorization_endpoint: `https://localhost:${idp.httpsPort}/${DEMO.tenantId}/oauth2/v2.0/authorize`,
+      userinfo_endpoint: 'https://graph.microsoft.com/oidc/userinfo',
     });
   });
 
@@ -112,15 +113,17 @@ describe('OIDC metadata and keys', () => {
     expect(body.keys[0].x5c[0]).toMatch(/^MII/);
   });
 
-  it('answers an unknown tenant with AADSTS90002', async () => {
-    expect.hasAssertions();
-    await expectEntraError(
-      await idp.https(
-        '/00000000-0000-0000-0000-000000000000/v2.0/.well-known/openid-configuration',
-      ),
-      400,
-      90002,
-      'invalid_request',
+  it.each([
+    '/v2.0/.well-known/openid-configuration',
+    '/.well-known/openid-configuration',
+    '/discovery/v2.0/keys',
+    '/discovery/keys',
+  ])('answers an unknown tenant at %s with invalid_tenant (AADSTS90002)', async (path) => {
+    const tenant = '00000000-0000-0000-0000-000000000000';
+    const response = await idp.https(`/${tenant}${path}`);
+    await expectEntraError(response, 400, 90002, 'invalid_tenant');
+    expect(response.body.error_description).toContain(
+      `AADSTS90002: Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
     );
   });
 });
@@ -273,6 +276,15 @@ describe('managed identity endpoint (App Service / Container Apps)', () => {
     );
   });
 
+  it('lets the default access assignment count for a resource that requires an assignment', async () => {
+    const token = await miToken({
+      resource: LOCKED_API.identifierUri,
+      client_id: DEMO.noRoleClientId,
+    });
+    expect(decodeJwt(token)).toMatchObject({ aud: LOCKED_API.appId, oid: DEMO.noRolePrincipalId });
+    expect(decodeJwt(token)).not.toHaveProperty('roles');
+  });
+
   it('answers AADSTS501051 when the resource requires an assignment the caller lacks', async () => {
     const response = await idp.http(
       msiPath({ resource: LOCKED_API.identifierUri, client_id: DEMO.consumerClientId }),
@@ -397,6 +409,22 @@ describe('token endpoint', () => {
     expect(status).toBe(200);
   });
 
+  it('compares the app id of a certificate assertion case-insensitively', async () => {
+    const assertion = await fixture.signCertificateAssertion({
+      aud: `https://localhost:${idp.httpsPort}${tokenPath}`,
+      exp: Math.floor(Date.now() / 1000) + 600,
+      clientId: DEMO.ficAppId.toUpperCase(),
+    });
+    const { status, body } = await postToken(
+      clientCredentials({
+        client_assertion: assertion,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      }),
+    );
+    expect(status).toBe(200);
+    expect(decodeJwt(body.access_token)).toMatchObject({ appid: DEMO.ficAppId, appidacr: '2' });
+  });
+
   const jwtBearer = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
   it.each<[string, () => Promise<Record<string, string>>, number, number, string, string]>([
     [
@@ -456,7 +484,8 @@ describe('token endpoint', () => {
       400,
       501051,
       'invalid_grant',
-      '',
+      // consumer-fic-app holds a disabled role and a User-only role of locked-api: neither counts
+      `Application '${DEMO.ficAppId}' is not assigned to a role`,
     ],
     [
       'a scope without /.default (AADSTS1002012)',
@@ -547,9 +576,9 @@ describe('token endpoint', () => {
           }),
           client_assertion_type: jwtBearer,
         }),
-      401,
+      400,
       70021,
-      'invalid_client',
+      'invalid_request',
       `Assertion Subject: '${DEMO.noRolePrincipalId}'`,
     ],
     [
@@ -611,6 +640,63 @@ describe('token endpoint', () => {
       50059,
       'invalid_request',
     );
+  });
+
+  it('refuses a Basic header whose parts are not URL-encoded with a 400 naming the header', async () => {
+    const response = await idp.http(tokenPath, {
+      ...form({ grant_type: 'client_credentials', scope: `${DEMO.apiIdentifierUri}/.default` }),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from('%zz:abc').toString('base64')}`,
+      },
+    });
+    const result = { status: response.status, body: (await response.json()) as any };
+    await expectEntraError(result, 400, 900144, 'invalid_request');
+    expect(result.body.error_description).toContain("'Authorization'");
+  });
+
+  it("answers a path segment that does not decode in Entra's shape", async () => {
+    expect.hasAssertions();
+    const response = await postToken(
+      { grant_type: 'client_credentials' },
+      '/%ZZ/oauth2/v2.0/token',
+    );
+    await expectEntraError(response, 400, 900144, 'invalid_request');
+  });
+
+  it.each([
+    ['a gzip body that does not inflate', 'gzip', Buffer.from('not gzip')],
+    ['an unsupported content encoding', 'br-unknown', Buffer.from('grant_type=x')],
+  ])("answers %s in Entra's shape, never 5xx", async (_case, encoding, body) => {
+    const response = await idp.http(tokenPath, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-encoding': encoding,
+      },
+      body,
+    });
+    const result = { status: response.status, body: (await response.json()) as any };
+    expect(result.status).toBeGreaterThanOrEqual(400);
+    expect(result.status).toBeLessThan(500);
+    await expectEntraError(result, result.status, 900144, 'invalid_request');
+  });
+
+  it('answers a bad content encoding on the managed-identity endpoint in its own shape', async () => {
+    const response = await idp.http(msiPath({ resource: DEMO.apiIdentifierUri }), {
+      method: 'POST',
+      headers: {
+        ...consumerHeader,
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-encoding': 'gzip',
+      },
+      body: Buffer.from('not gzip'),
+    });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    const body = (await response.json()) as Record<string, string>;
+    expect(Object.keys(body).sort()).toEqual(['error', 'error_description']);
+    expect(body['error']).toBe('invalid_request');
   });
 
   it('echoes client-request-id as correlation_id', async () => {

@@ -1,6 +1,7 @@
 // The demo directory plus what only tests need, generated per run (nothing secret is committed):
 // a client secret and an expired one on consumer-fic-app, a certificate credential, and an API
-// that requires role assignment.
+// that requires role assignment (consumer-fic-app holds only roles that cannot count there: a
+// disabled one and a User-only one; id-no-role holds the default access).
 import 'reflect-metadata';
 import { randomBytes, webcrypto } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -14,7 +15,12 @@ x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoPro
 export const LOCKED_API = {
   appId: '5a1c0b9e-1111-4c3d-8e2f-0a1b2c3d4e5f',
   identifierUri: 'api://locked-api',
+  spObjectId: '5a1c0b9e-3333-4c3d-8e2f-0a1b2c3d4e5f',
+  disabledRoleId: '5a1c0b9e-4444-4c3d-8e2f-0a1b2c3d4e5f',
+  userOnlyRoleId: '5a1c0b9e-5555-4c3d-8e2f-0a1b2c3d4e5f',
 } as const;
+
+export const DEFAULT_ACCESS_ROLE_ID = '00000000-0000-0000-0000-000000000000';
 
 export interface TestDirectory {
   directory: Record<string, any>;
@@ -22,8 +28,13 @@ export interface TestDirectory {
   expiredSecret: string;
   certificatePem: string;
   privateKeyPem: string;
-  /** Signs a certificate-style client assertion of consumer-fic-app. */
-  signCertificateAssertion(claims: { aud: string; exp: number; nbf?: number }): Promise<string>;
+  /** Signs a certificate-style client assertion of consumer-fic-app (iss = sub = `clientId`). */
+  signCertificateAssertion(claims: {
+    aud: string;
+    exp: number;
+    nbf?: number;
+    clientId?: string;
+  }): Promise<string>;
   writeCertificateFile(dir: string): Promise<string>;
 }
 
@@ -82,12 +93,39 @@ export async function createTestDirectory(): Promise<TestDirectory> {
     objectId: '5a1c0b9e-2222-4c3d-8e2f-0a1b2c3d4e5f',
     identifierUris: [LOCKED_API.identifierUri],
     requestedAccessTokenVersion: 2,
-    appRoles: [],
+    appRoles: [
+      {
+        id: LOCKED_API.disabledRoleId,
+        value: 'retired',
+        displayName: 'retired',
+        allowedMemberTypes: ['Application'],
+        isEnabled: false,
+      },
+      {
+        id: LOCKED_API.userOnlyRoleId,
+        value: 'reader',
+        displayName: 'reader',
+        allowedMemberTypes: ['User'],
+        isEnabled: true,
+      },
+    ],
     servicePrincipal: {
-      objectId: '5a1c0b9e-3333-4c3d-8e2f-0a1b2c3d4e5f',
+      objectId: LOCKED_API.spObjectId,
       appRoleAssignmentRequired: true,
     },
   });
+  tenant.appRoleAssignments.push(
+    ...[LOCKED_API.disabledRoleId, LOCKED_API.userOnlyRoleId].map((appRoleId) => ({
+      principalId: DEMO.ficSpObjectId,
+      resourceId: LOCKED_API.spObjectId,
+      appRoleId,
+    })),
+    {
+      principalId: DEMO.noRolePrincipalId,
+      resourceId: LOCKED_API.spObjectId,
+      appRoleId: DEFAULT_ACCESS_ROLE_ID,
+    },
+  );
 
   return {
     directory,
@@ -95,11 +133,11 @@ export async function createTestDirectory(): Promise<TestDirectory> {
     expiredSecret,
     certificatePem,
     privateKeyPem,
-    signCertificateAssertion: async ({ aud, exp, nbf }) =>
+    signCertificateAssertion: async ({ aud, exp, nbf, clientId = DEMO.ficAppId }) =>
       new SignJWT({ jti: randomBytes(8).toString('hex') })
         .setProtectedHeader({ alg: 'RS256', typ: 'JWT', x5t })
-        .setIssuer(DEMO.ficAppId)
-        .setSubject(DEMO.ficAppId)
+        .setIssuer(clientId)
+        .setSubject(clientId)
         .setAudience(aud)
         .setExpirationTime(exp)
         .setNotBefore(nbf ?? exp - 600)

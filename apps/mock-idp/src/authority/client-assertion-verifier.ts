@@ -21,6 +21,7 @@ import type {
   FederatedIdentityCredential,
   Tenant,
 } from '../directory/directory.types.js';
+import { isGuid } from '../directory/guid.js';
 import { IdentityDirectory } from '../directory/identity-directory.js';
 import { EntraError, EntraErrors } from '../errors/entra-error.js';
 import { SigningKeyStore } from '../keys/signing-key-store.js';
@@ -63,13 +64,15 @@ export class ClientAssertionVerifier {
     if (!issuer || !subject || audiences.length === 0)
       throw EntraErrors.malformedAssertion('iss, sub and aud are required');
 
-    if (issuer === app.appId && subject === app.appId) {
+    // Directory GUIDs are lower case; a GUID in a claim may come in any case.
+    const issuerIsApp = issuer.toLowerCase() === app.appId;
+    const subjectIsApp = subject.toLowerCase() === app.appId;
+    if (issuerIsApp && subjectIsApp) {
       await this.verifyCertificateAssertion(assertion, header, audiences, tenant, app);
       this.checkTimes(payload);
       return 'certificate';
     }
-    if (issuer.toLowerCase() === app.appId || subject.toLowerCase() === app.appId)
-      throw EntraErrors.assertionClientMismatch(app.appId);
+    if (issuerIsApp || subjectIsApp) throw EntraErrors.assertionClientMismatch(app.appId);
 
     const credential = app.federatedIdentityCredentials.find((fic) =>
       this.matches(fic, tenant, issuer, subject, audiences),
@@ -90,7 +93,7 @@ export class ClientAssertionVerifier {
   ): boolean {
     return (
       this.endpoints.expand(fic.issuer, tenant.tenantId) === issuer &&
-      fic.subject === subject &&
+      sameSubject(fic.subject, subject) &&
       fic.audiences.some((expected) =>
         audiences.some((actual) => this.audienceMatches(expected, actual)),
       )
@@ -172,6 +175,13 @@ export class ClientAssertionVerifier {
     if (!certificate) throw EntraErrors.assertionSignatureInvalid('The key was not found.');
     await this.verifySignature(assertion, certificate.publicKey);
   }
+}
+
+/** Subjects are compared exactly (GitHub's `repo:Org/Repo:...` is case-sensitive), GUIDs in any case. */
+function sameSubject(expected: string, actual: string): boolean {
+  return isGuid(expected) && isGuid(actual)
+    ? expected.toLowerCase() === actual.toLowerCase()
+    : expected === actual;
 }
 
 function parseCertificate(

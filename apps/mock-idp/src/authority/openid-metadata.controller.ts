@@ -20,7 +20,7 @@ export class OpenIdMetadataController {
   private tenantSegment(tenant: string): string {
     if (MULTI_TENANT_ALIASES.has(tenant.toLowerCase())) return '{tenantid}';
     const known = this.directory.tenant(tenant);
-    if (!known) throw EntraErrors.tenantNotFound(tenant);
+    if (!known) throw EntraErrors.tenantNotFound(tenant, 'invalid_tenant');
     return known.tenantId;
   }
 
@@ -43,7 +43,7 @@ export class OpenIdMetadataController {
       scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
       issuer: this.endpoints.v2Issuer(tid),
       request_uri_parameter_supported: false,
-      userinfo_endpoint: `${base}/oidc/userinfo`,
+      userinfo_endpoint: 'https://graph.microsoft.com/oidc/userinfo',
       authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
       device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
       http_logout_supported: true,

@@ -36,16 +36,21 @@ function basicCredentials(req: Request): { clientId: string; clientSecret: strin
   const header = req.headers.authorization;
   if (!header?.toLowerCase().startsWith('basic ')) return undefined;
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0)
-    throw EntraErrors.invalidParameter(
+  const malformed = () =>
+    EntraErrors.invalidParameter(
       'Authorization',
-      'must be Basic base64(client_id:client_secret)',
+      'must be Basic base64(urlencode(client_id):urlencode(client_secret))',
     );
-  return {
-    clientId: decodeURIComponent(decoded.slice(0, colon)),
-    clientSecret: decodeURIComponent(decoded.slice(colon + 1)),
-  };
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw malformed();
+  try {
+    return {
+      clientId: decodeURIComponent(decoded.slice(0, colon)),
+      clientSecret: decodeURIComponent(decoded.slice(colon + 1)),
+    };
+  } catch {
+    throw malformed();
+  }
 }
 
 @Controller()

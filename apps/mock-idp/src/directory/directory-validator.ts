@@ -12,6 +12,7 @@ import type {
   PasswordCredential,
   Tenant,
 } from './directory.types.js';
+import { acceptsDefaultAccess, DEFAULT_ACCESS_ROLE_ID } from './app-roles.js';
 import { isGuid } from './guid.js';
 
 export class DirectoryValidationError extends Error {
@@ -310,7 +311,8 @@ function checkReferences(problems: string[], document: DirectoryDocument): void 
       } else if (
         resource &&
         assignment.appRoleId &&
-        !resource.appRoles.some((role) => role.id === assignment.appRoleId)
+        !resource.appRoles.some((role) => role.id === assignment.appRoleId) &&
+        !(assignment.appRoleId === DEFAULT_ACCESS_ROLE_ID && acceptsDefaultAccess(resource))
       ) {
         problems.push(
           `${path}.appRoleId: "${resource.displayName}" has no app role "${assignment.appRoleId}"`,

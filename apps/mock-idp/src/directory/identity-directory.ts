@@ -2,6 +2,7 @@
 // Mutable only through the Graph subset; reset() returns to the document the emulator started with.
 import { Inject, Injectable } from '@nestjs/common';
 import { DIRECTORY_DOCUMENT } from '../config/config.tokens.js';
+import { applicationCanHold, assignmentGrantsAccess } from './app-roles.js';
 import type {
   AppRoleAssignment,
   Application,
@@ -116,16 +117,17 @@ export class IdentityDirectory {
         .map((a) => a.appRoleId),
     );
     return resource.appRoles
-      .filter(
-        (role) =>
-          roleIds.has(role.id) && role.isEnabled && role.allowedMemberTypes.includes('Application'),
-      )
+      .filter((role) => roleIds.has(role.id) && applicationCanHold(role))
       .map((role) => role.value);
   }
 
+  /** An assignment that counts for appRoleAssignmentRequired: a role the caller can hold, or default access. */
   hasAnyAssignment(tenant: Tenant, principalId: string, resource: Application): boolean {
     return tenant.appRoleAssignments.some(
-      (a) => a.principalId === principalId && a.resourceId === resource.servicePrincipal.objectId,
+      (a) =>
+        a.principalId === principalId &&
+        a.resourceId === resource.servicePrincipal.objectId &&
+        assignmentGrantsAccess(resource, a.appRoleId),
     );
   }
 

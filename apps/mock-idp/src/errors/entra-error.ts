@@ -8,6 +8,7 @@ export type OAuthErrorCode =
   | 'invalid_grant'
   | 'invalid_resource'
   | 'invalid_scope'
+  | 'invalid_tenant'
   | 'unauthorized_client'
   | 'unsupported_grant_type'
   | 'not_found'
@@ -41,10 +42,12 @@ export const EntraErrors = {
     badRequest(900144, `The parameter '${name}' ${problem}.`),
   malformedBody: (problem: string) =>
     badRequest(900144, `The request body could not be parsed: ${problem}.`),
-  tenantNotFound: (tenant: string) =>
+  /** The token endpoint answers invalid_request, the discovery endpoints invalid_tenant. */
+  tenantNotFound: (tenant: string, error: OAuthErrorCode = 'invalid_request') =>
     badRequest(
       90002,
-      `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
+      error,
     ),
   unsupportedGrantType: (grant: string) =>
     badRequest(
@@ -125,9 +128,7 @@ export const EntraErrors = {
       `Client assertion is not within its valid time range. Current time: ${isoTime(now)}, assertion valid from ${notBefore ? isoTime(notBefore) : 'unknown'}, expiry time of assertion ${expires ? isoTime(expires) : 'unknown'}.`,
     ),
   noMatchingFederatedCredential: (issuer: string, subject: string, audience: string) =>
-    new EntraError(
-      401,
-      'invalid_client',
+    badRequest(
       70021,
       `No matching federated identity record found for presented assertion. Assertion Issuer: '${issuer}'. Assertion Subject: '${subject}'. Assertion Audience: '${audience}'.`,
     ),

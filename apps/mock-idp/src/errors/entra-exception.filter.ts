@@ -1,36 +1,40 @@
-// The one place a failure becomes an HTTP answer: EntraErrors as they are, Nest's HttpExceptions
-// (unknown route, ...) as the matching 4xx, anything unexpected as a 500 in Entra's shape without
-// internals (logged here, never sent).
+// The one place a failure becomes an HTTP answer: EntraErrors as they are, other client errors
+// (Nest's HttpExceptions, body-parser and router errors) as the matching 4xx in the endpoint's
+// shape, anything unexpected as a 500 in Entra's shape without internals (logged, never sent).
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { EntraError, EntraErrors } from './entra-error.js';
 import { sendEntraError } from './entra-error-response.js';
+import { requestRecord, usesManagedIdentityErrorShape } from '../http/request-record.js';
+
+/** The 4xx status a non-Entra failure carries: Nest's HttpException, or http-errors' `status`
+ * (body-parser: malformed/oversized/undecodable bodies; the router: undecodable path segments). */
+function clientErrorStatus(exception: unknown): number | undefined {
+  const status =
+    exception instanceof HttpException
+      ? exception.getStatus()
+      : (exception as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
 
 export function toEntraError(exception: unknown, req: Request): EntraError | undefined {
   if (exception instanceof EntraError) return exception;
-  if (exception instanceof HttpException) {
-    const status = exception.getStatus();
-    if (status === 404) return EntraErrors.notFound(req.path);
-    if (status < 500)
-      return new EntraError(status, 'invalid_request', undefined, exception.message);
-  }
-  // body-parser errors carry their own 4xx status (malformed JSON/form, entity too large, bad charset).
-  const parserStatus = (exception as { status?: unknown; type?: unknown } | null)?.status;
-  if (
-    typeof parserStatus === 'number' &&
-    parserStatus >= 400 &&
-    parserStatus < 500 &&
-    typeof (exception as { type?: unknown }).type === 'string'
-  ) {
-    return new EntraError(
-      parserStatus,
-      'invalid_request',
-      900144,
-      `The request body could not be parsed: ${(exception as Error).message}.`,
-    );
-  }
-  return undefined;
+  const status = clientErrorStatus(exception);
+  if (status === undefined) return undefined;
+  if (status === 404 && exception instanceof HttpException) return EntraErrors.notFound(req.path);
+  const message = (exception as Error).message;
+  const fromBodyParser = typeof (exception as { type?: unknown }).type === 'string';
+  // The managed-identity endpoints are not Entra: their own errors carry no AADSTS code.
+  const aadsts = usesManagedIdentityErrorShape(requestRecord(req).endpoint) ? undefined : 900144;
+  return new EntraError(
+    status,
+    'invalid_request',
+    aadsts,
+    fromBodyParser
+      ? `The request body could not be parsed: ${message}.`
+      : `The request could not be read: ${message}.`,
+  );
 }
 
 @Catch()
