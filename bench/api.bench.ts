@@ -8,10 +8,10 @@
 //            BENCH_SECONDS=3 BENCH_ROUNDS=6 BENCH_CONNECTIONS=20 BENCH_LOG_LEVEL=silent npm run bench:api
 // Runs on Node 24 type stripping: erasable TypeScript only.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { TestIdentityProvider } from '../libs/auth/src/testing/test-identity-provider.ts';
+import { freePort, waitForHttp } from '../scripts/stack.ts';
 import { autocannon, type AutocannonResult } from './autocannon.ts';
 
 interface RspackStats {
@@ -69,30 +69,6 @@ async function buildAuthOffBundle(): Promise<string> {
   return resolve(AUTH_OFF_DIR, 'main.js');
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-    server.on('error', fail);
-  });
-}
-
-async function waitReady(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const status = await fetch(`${url}/readyz`).then(
-      (response) => response.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error(`${url} not ready after 20 s`);
-}
-
 async function startServer(
   bundle: string,
   authority: string,
@@ -111,7 +87,7 @@ async function startServer(
     },
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitReady(url, child);
+  await waitForHttp(`${url}/readyz`, 20_000, child);
   return { url, child };
 }
 

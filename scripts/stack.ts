@@ -112,7 +112,7 @@ export async function freePorts(): Promise<StackPorts> {
   };
 }
 
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 /** Polls `url` until it answers 200 or the process exits or the time runs out. */
 export async function waitForHttp(

@@ -17,6 +17,7 @@ import {
   type Env,
   type RunningService,
   type StackPorts,
+  sleep,
 } from '../scripts/stack.ts';
 import {
   getJson,
@@ -25,7 +26,6 @@ import {
 } from './support/mock-idp-admin.ts';
 import type { DaemonStatus } from '../apps/consumer-daemon/src/status/daemon-status.service.js';
 
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const JWT = /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]+/;
 
 let stateDir: string;

@@ -6,11 +6,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DaemonStatus } from '../apps/consumer-daemon/src/status/daemon-status.service.js';
-import { freePorts, startStack, stopService, type RunningStack } from '../scripts/stack.ts';
+import { freePorts, startStack, stopService, type RunningStack, sleep } from '../scripts/stack.ts';
 import { getJson, mockIdpAdmin, tokenRequests } from './support/mock-idp-admin.ts';
 
 const HOUR_MS = 3_600_000;
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 let stateDir: string;
 let offsetFile: string;

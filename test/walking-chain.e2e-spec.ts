@@ -4,10 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DaemonStatus } from '../apps/consumer-daemon/src/status/daemon-status.service.js';
-import { DEMO, freePorts, startStack, type Env, type RunningStack } from '../scripts/stack.ts';
+import {
+  DEMO,
+  freePorts,
+  startStack,
+  type Env,
+  type RunningStack,
+  sleep,
+} from '../scripts/stack.ts';
 import { getJson, tokenRequests } from './support/mock-idp-admin.ts';
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /** Polls the daemon's /status until `accept` holds; returns the last status seen. */
 async function waitForDaemon(
