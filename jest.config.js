@@ -6,6 +6,7 @@ const common = {
   moduleNameMapper: {
     '^@app/auth$': '<rootDir>/libs/auth/src/index.ts',
     '^@app/auth/testing$': '<rootDir>/libs/auth/src/testing.ts',
+    '^@app/logging$': '<rootDir>/libs/logging/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

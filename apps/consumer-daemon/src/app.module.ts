@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { maskJwts } from '@app/logging';
 import { LoggerModule } from 'nestjs-pino';
 import { ProtectedApiClient } from './api/protected-api.client.js';
 import { CallScheduler } from './calls/call-scheduler.service.js';
@@ -20,6 +21,8 @@ export function consumerDaemonModule(config: DaemonConfig): DynamicModule {
       LoggerModule.forRoot({
         pinoHttp: {
           level: config.logLevel,
+          // Every serialized line: no JWT-shaped text (a token in an error message) reaches the log.
+          hooks: { streamWrite: maskJwts },
           // The health routes are polled; the API calls get their own log line.
           autoLogging: false,
           redact: ['req.headers.authorization'],

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
+import { maskJwts } from '@app/logging';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminController } from './admin/admin.controller.js';
 import { FaultInjector } from './admin/fault-injector.js';
@@ -32,6 +33,8 @@ export class MockIdpModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
+            // Every serialized line: the emulator handles tokens all day; none may reach its log.
+            hooks: { streamWrite: maskJwts },
             autoLogging: {
               ignore: (req: IncomingMessage) => req.url?.startsWith('/healthz') ?? false,
             },

@@ -319,6 +319,23 @@ describe('protected-api', () => {
       const signature = token.split('.')[2];
       for (const line of harness.logs) expect(line).not.toContain(signature);
     });
+
+    it('masks a JWT anywhere in the URL: path segment, bare query key, matrix parameter, encoded dots', async () => {
+      const token = await harness.idp.mint();
+      for (const path of [
+        `/api/items/${token}`,
+        `/api/items?${token}`,
+        `/api/items;t=${token}`,
+        `/api/${token.replaceAll('.', '%2E')}`,
+      ]) {
+        harness.logs.length = 0;
+        const response = await http().get(path);
+        expect(response.status).toBeGreaterThanOrEqual(400);
+        expect(response.status).toBeLessThan(500);
+        expect(harness.logs.length).toBeGreaterThan(0);
+        for (const line of harness.logs) expect(line).not.toContain('eyJ');
+      }
+    });
   });
 });
 

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authLogFields } from '@app/auth';
+import { maskJwts } from '@app/logging';
 import type { Params } from 'nestjs-pino';
 import type { ProtectedApiConfig } from '../config/protected-api-config.js';
 
@@ -49,6 +50,8 @@ export function requestId(request: IncomingMessage, response: ServerResponse): s
 export function loggerParams(config: ProtectedApiConfig): Params {
   const options = {
     level: config.logLevel,
+    // Every serialized line, at every level: no JWT-shaped text reaches the log (URL path, message...).
+    hooks: { streamWrite: maskJwts },
     genReqId: requestId,
     // Probes would drown the request log.
     autoLogging: { ignore: (request: IncomingMessage) => PROBES.has(request.url ?? '') },
