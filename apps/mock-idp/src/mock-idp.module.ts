@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
 import { maskJwts } from '@app/logging';
 import { LoggerModule } from 'nestjs-pino';
@@ -15,7 +15,9 @@ import type { MockIdpConfig } from './config/mock-idp-config.js';
 import { PublicEndpoints } from './config/public-endpoints.js';
 import type { DirectoryDocument } from './directory/directory.types.js';
 import { IdentityDirectory } from './directory/identity-directory.js';
-import { EntraExceptionFilter } from './errors/entra-exception.filter.js';
+import { EntraExceptionFilter } from './http/entra-exception.filter.js';
+import { EndpointInterceptor } from './http/endpoint.interceptor.js';
+import { TokenIssuanceLog } from './admin/token-issuance-log.js';
 import { GraphChangesController } from './graph/graph-changes.controller.js';
 import { GraphController } from './graph/graph.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -59,6 +61,8 @@ export class MockIdpModule {
         { provide: MOCK_IDP_CONFIG, useValue: config },
         { provide: DIRECTORY_DOCUMENT, useValue: directory },
         { provide: APP_FILTER, useClass: EntraExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: EndpointInterceptor },
+        TokenIssuanceLog,
         PublicEndpoints,
         IdentityDirectory,
         SigningKeyStore,

@@ -8,12 +8,9 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Logger, PinoLogger } from 'nestjs-pino';
-import { FaultInjector } from './admin/fault-injector.js';
-import { Journal } from './admin/journal.js';
 import type { MockIdpConfig } from './config/mock-idp-config.js';
 import { PublicEndpoints } from './config/public-endpoints.js';
 import { loadDirectory } from './directory/directory-loader.js';
-import { configureHttpPipeline } from './http/http-pipeline.js';
 import { SigningKeyStore } from './keys/signing-key-store.js';
 import { MockIdpModule } from './mock-idp.module.js';
 import { createServerTlsMaterial, writeCaCertificate } from './tls/server-certificate-authority.js';
@@ -60,7 +57,6 @@ export async function startMockIdp(config: MockIdpConfig): Promise<RunningMockId
     },
   );
   app.useLogger(app.get(Logger));
-  configureHttpPipeline(app, app.get(Journal), app.get(FaultInjector));
   await app.get(SigningKeyStore).initialize();
   await app.init();
 

@@ -697,6 +697,11 @@ describe('token endpoint', () => {
     const body = (await response.json()) as Record<string, string>;
     expect(Object.keys(body).sort()).toEqual(['error', 'error_description']);
     expect(body['error']).toBe('invalid_request');
+    expect((await idp.journal('msi')).at(-1)).toMatchObject({
+      method: 'POST',
+      status: response.status,
+      error: 'invalid_request',
+    });
   });
 
   it('echoes client-request-id as correlation_id', async () => {
@@ -747,6 +752,11 @@ describe('admin API', () => {
       resource: DEMO.apiIdentifierUri,
       roles: ['consumer'],
       tokenVersion: '1.0',
+      protocol: 'app-service-msi',
+      token: {
+        header: { alg: 'RS256', kid: expect.any(String) },
+        claims: { roles: ['consumer'], oid: DEMO.consumerPrincipalId, aud: DEMO.apiIdentifierUri },
+      },
     });
     expect(JSON.stringify(journal)).not.toMatch(/eyJ/);
     expect((await idp.admin('DELETE', '/journal')).status).toBe(204);

@@ -8,6 +8,8 @@ export interface JournalEntry {
   id: number;
   at: string;
   endpoint: JournaledEndpoint;
+  /** The route's protocol (its @Endpoint): app-service-msi, imds, oauth2-v2.0, oidc-v1, ... */
+  protocol: string;
   method: string;
   path: string;
   status: number;
@@ -28,10 +30,12 @@ export interface JournalEntry {
   error?: string;
   /** Id of the admin fault that produced this answer. */
   faultId?: string;
+  /** Decoded header and claims of the issued token (never the token itself). */
+  token?: { header: Record<string, unknown>; claims: Record<string, unknown> };
 }
 
 export type JournalDetails = Partial<
-  Omit<JournalEntry, 'id' | 'at' | 'endpoint' | 'method' | 'path' | 'status'>
+  Omit<JournalEntry, 'id' | 'at' | 'endpoint' | 'protocol' | 'method' | 'path' | 'status'>
 >;
 
 const CAPACITY = 10_000;

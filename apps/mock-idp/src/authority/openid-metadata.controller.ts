@@ -4,6 +4,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { PublicEndpoints } from '../config/public-endpoints.js';
 import { IdentityDirectory } from '../directory/identity-directory.js';
 import { EntraErrors } from '../errors/entra-error.js';
+import { AuthorityEndpoint } from '../http/endpoint.js';
 import { SigningKeyStore } from '../keys/signing-key-store.js';
 
 const MULTI_TENANT_ALIASES = new Set(['common', 'organizations']);
@@ -25,6 +26,7 @@ export class OpenIdMetadataController {
   }
 
   @Get(':tenant/v2.0/.well-known/openid-configuration')
+  @AuthorityEndpoint('metadata', 'oidc-v2.0')
   v2Metadata(@Param('tenant') tenant: string) {
     const tid = this.tenantSegment(tenant);
     const base = `${this.endpoints.authority}/${MULTI_TENANT_ALIASES.has(tenant.toLowerCase()) ? tenant : tid}`;
@@ -74,6 +76,7 @@ export class OpenIdMetadataController {
   }
 
   @Get(':tenant/.well-known/openid-configuration')
+  @AuthorityEndpoint('metadata', 'oidc-v1')
   v1Metadata(@Param('tenant') tenant: string) {
     const tid = this.tenantSegment(tenant);
     const base = `${this.endpoints.authority}/${MULTI_TENANT_ALIASES.has(tenant.toLowerCase()) ? tenant : tid}`;
@@ -127,6 +130,7 @@ export class OpenIdMetadataController {
   }
 
   @Get(':tenant/discovery/v2.0/keys')
+  @AuthorityEndpoint('jwks', 'jwks-v2.0')
   v2Keys(@Param('tenant') tenant: string) {
     const tid = this.tenantSegment(tenant);
     return {
@@ -137,6 +141,7 @@ export class OpenIdMetadataController {
   }
 
   @Get(':tenant/discovery/keys')
+  @AuthorityEndpoint('jwks', 'jwks-v1')
   v1Keys(@Param('tenant') tenant: string) {
     this.tenantSegment(tenant);
     return { keys: this.keys.publishedKeys() };

@@ -8,6 +8,7 @@ import type { MockIdpConfig } from '../config/mock-idp-config.js';
 import type { Tenant } from '../directory/directory.types.js';
 import { IdentityDirectory } from '../directory/identity-directory.js';
 import { EntraError, EntraErrors } from '../errors/entra-error.js';
+import { AuthorityEndpoint } from '../http/endpoint.js';
 import { requestRecord, type RequestRecord } from '../http/request-record.js';
 import { AccessTokenGrant } from '../tokens/access-token-grant.js';
 import type { IssuedToken } from '../tokens/token-factory.js';
@@ -63,6 +64,7 @@ export class TokenController {
   ) {}
 
   @Post(':tenant/oauth2/v2.0/token')
+  @AuthorityEndpoint('token', 'oauth2-v2.0')
   @HttpCode(200)
   async v2Token(@Param('tenant') tenantSegment: string, @Req() req: Request) {
     const form = this.form(req);
@@ -82,6 +84,7 @@ export class TokenController {
   }
 
   @Post(':tenant/oauth2/token')
+  @AuthorityEndpoint('token', 'oauth2-v1')
   @HttpCode(200)
   async v1Token(@Param('tenant') tenantSegment: string, @Req() req: Request) {
     const form = this.form(req);
@@ -163,13 +166,7 @@ export class TokenController {
       clientAuthentication: client.method,
       principalId: client.caller.principalId,
     });
-    return this.grant.grant(
-      tenant,
-      client.caller,
-      resource,
-      this.config.appTokenLifetimeSeconds,
-      record,
-    );
+    return this.grant.grant(tenant, client.caller, resource, this.config.appTokenLifetimeSeconds);
   }
 }
 

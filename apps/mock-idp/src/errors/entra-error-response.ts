@@ -1,10 +1,13 @@
-// Renders an EntraError: Entra's token-endpoint JSON on the authority (error, error_description
-// with the AADSTS code, error_codes, timestamp, trace_id, correlation_id, error_uri), or the
-// {error, error_description} of IMDS and the App Service/Container Apps endpoint.
+// Renders an EntraError in one of two shapes: Entra's token-endpoint JSON on the authority
+// (error, error_description with the AADSTS code, error_codes, timestamp, trace_id,
+// correlation_id, error_uri), or the {error, error_description} of IMDS and the App
+// Service/Container Apps endpoint. The caller says which (the route's metadata).
+import { HttpException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { requestRecord, usesManagedIdentityErrorShape } from '../http/request-record.js';
-import type { EntraError } from './entra-error.js';
+import { EntraError, EntraErrors } from './entra-error.js';
+
+export type ErrorShape = 'entra' | 'managed-identity';
 
 function entraTimestamp(date: Date): string {
   return date
@@ -13,12 +16,49 @@ function entraTimestamp(date: Date): string {
     .replace(/\.\d+Z$/, 'Z');
 }
 
-export function sendEntraError(req: Request, res: Response, error: EntraError): void {
-  const record = requestRecord(req);
-  record.details.error = error.aadsts === undefined ? error.error : `AADSTS${error.aadsts}`;
+/** The 4xx status a non-Entra failure carries: Nest's HttpException, or http-errors' `status`
+ * (body-parser: malformed/oversized/undecodable bodies; the router: undecodable path segments). */
+function clientErrorStatus(exception: unknown): number | undefined {
+  const status =
+    exception instanceof HttpException
+      ? exception.getStatus()
+      : (exception as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+/** An EntraError for a client error; undefined for anything unexpected (a 500). */
+export function toEntraError(
+  exception: unknown,
+  path: string,
+  shape: ErrorShape,
+): EntraError | undefined {
+  if (exception instanceof EntraError) return exception;
+  const status = clientErrorStatus(exception);
+  if (status === undefined) return undefined;
+  if (status === 404 && exception instanceof HttpException) return EntraErrors.notFound(path);
+  const message = (exception as Error).message;
+  const fromBodyParser = typeof (exception as { type?: unknown }).type === 'string';
+  // The managed-identity endpoints are not Entra: their own errors carry no AADSTS code.
+  const aadsts = shape === 'managed-identity' ? undefined : 900144;
+  return new EntraError(
+    status,
+    'invalid_request',
+    aadsts,
+    fromBodyParser
+      ? `The request body could not be parsed: ${message}.`
+      : `The request could not be read: ${message}.`,
+  );
+}
+
+export function sendEntraError(
+  req: Request,
+  res: Response,
+  error: EntraError,
+  shape: ErrorShape,
+): void {
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   res.status(error.status);
-  if (usesManagedIdentityErrorShape(record.endpoint)) {
+  if (shape === 'managed-identity') {
     res.json({ error: error.error, error_description: error.message });
     return;
   }

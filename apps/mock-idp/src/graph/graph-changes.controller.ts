@@ -8,6 +8,7 @@ import { acceptsDefaultAccess, DEFAULT_ACCESS_ROLE_ID } from '../directory/app-r
 import type { FederatedIdentityCredential } from '../directory/directory.types.js';
 import { isGuid } from '../directory/guid.js';
 import { IdentityDirectory } from '../directory/identity-directory.js';
+import { GraphEndpoint } from '../http/endpoint.js';
 import { EntraError, EntraErrors } from '../errors/entra-error.js';
 import {
   applicationByObjectId,
@@ -30,6 +31,7 @@ function objectBody(body: unknown): Record<string, unknown> {
 }
 
 @Controller('v1.0')
+@GraphEndpoint
 export class GraphChangesController {
   constructor(private readonly directory: IdentityDirectory) {}
 

@@ -4,6 +4,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { IdentityDirectory } from '../directory/identity-directory.js';
+import { GraphEndpoint } from '../http/endpoint.js';
 import {
   applicationByObjectId,
   federatedCredentialView,
@@ -11,6 +12,7 @@ import {
 } from './graph-resources.js';
 
 @Controller('v1.0')
+@GraphEndpoint
 export class GraphController {
   constructor(private readonly directory: IdentityDirectory) {}
 

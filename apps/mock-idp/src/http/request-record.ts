@@ -1,42 +1,48 @@
 // What one request did, collected while it is handled and written to the journal when the answer
-// has been sent. Handlers add details through requestRecord(req).
+// has been sent. EndpointInterceptor attaches it to the request and runs the handler inside its
+// async context, so code far from the request (the token factory) can add to it.
 import type { Request } from 'express';
-import type { JournalDetails, JournaledEndpoint } from '../admin/journal.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { JournalDetails } from '../admin/journal.js';
+import type { EndpointDescription } from './endpoint.js';
 
 export interface RequestRecord {
-  endpoint: JournaledEndpoint | undefined;
+  /** The route's description; undefined for requests no journaled route matched. */
+  endpoint: EndpointDescription | undefined;
   details: JournalDetails;
 }
 
 const RECORD = Symbol('mock-idp.request-record');
+const current = new AsyncLocalStorage<RequestRecord>();
 
 type WithRecord = Request & { [RECORD]?: RequestRecord };
 
 export function attachRequestRecord(
   req: Request,
-  endpoint: JournaledEndpoint | undefined,
+  endpoint: EndpointDescription | undefined,
 ): RequestRecord {
-  const record: RequestRecord = { endpoint, details: {} };
+  const record: RequestRecord = {
+    endpoint,
+    details: endpoint?.grant === undefined ? {} : { grant: endpoint.grant },
+  };
   (req as WithRecord)[RECORD] = record;
   return record;
 }
 
+/** The record of a request that reached a route (undefined before routing: 404s, bad paths). */
+export function findRequestRecord(req: Request): RequestRecord | undefined {
+  return (req as WithRecord)[RECORD];
+}
+
 export function requestRecord(req: Request): RequestRecord {
-  return (req as WithRecord)[RECORD] ?? attachRequestRecord(req, undefined);
+  return findRequestRecord(req) ?? attachRequestRecord(req, undefined);
 }
 
-/** Which journaled endpoint a path belongs to (undefined: health, admin, unknown). */
-export function classifyEndpoint(path: string): JournaledEndpoint | undefined {
-  const p = path.toLowerCase().replace(/\/+$/, '');
-  if (p === '/msi/token') return 'msi';
-  if (p === '/metadata/identity/oauth2/token') return 'imds';
-  if (/^\/[^/]+\/oauth2(\/v2\.0)?\/token$/.test(p)) return 'token';
-  if (/^\/[^/]+(\/v2\.0)?\/\.well-known\/openid-configuration$/.test(p)) return 'metadata';
-  if (/^\/[^/]+\/discovery(\/v2\.0)?\/keys$/.test(p)) return 'jwks';
-  if (p.startsWith('/v1.0/')) return 'graph';
-  return undefined;
+export function runWithRequestRecord<T>(record: RequestRecord, fn: () => T): T {
+  return current.run(record, fn);
 }
 
-export function usesManagedIdentityErrorShape(endpoint: JournaledEndpoint | undefined): boolean {
-  return endpoint === 'msi' || endpoint === 'imds';
+/** The record of the request being handled in this async context, if any. */
+export function currentRequestRecord(): RequestRecord | undefined {
+  return current.getStore();
 }

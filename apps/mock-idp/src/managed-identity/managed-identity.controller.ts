@@ -1,13 +1,14 @@
 // The managed-identity endpoints of the plain-http listener:
 //  - App Service / Container Apps protocol: GET /msi/token?api-version=2019-08-01 + x-identity-header
 //  - IMDS: GET /metadata/identity/oauth2/token?api-version=2018-02-01 + Metadata: true
-import { Controller, Get, Headers, Inject, Query, Req } from '@nestjs/common';
+import { All, Controller, Get, Headers, Inject, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { MOCK_IDP_CONFIG } from '../config/config.tokens.js';
 import type { MockIdpConfig } from '../config/mock-idp-config.js';
 import type { Container } from '../directory/directory.types.js';
 import { IdentityDirectory } from '../directory/identity-directory.js';
-import { ManagedIdentityErrors } from '../errors/entra-error.js';
+import { EntraError, ManagedIdentityErrors } from '../errors/entra-error.js';
+import { ManagedIdentityEndpoint } from '../http/endpoint.js';
 import { requestRecord } from '../http/request-record.js';
 import { AccessTokenGrant } from '../tokens/access-token-grant.js';
 import type { IssuedToken } from '../tokens/token-factory.js';
@@ -18,6 +19,9 @@ import {
   requiredResource,
   type Query as QueryParameters,
 } from './managed-identity-request.js';
+
+const methodNotAllowed = (method: string) =>
+  new EntraError(405, 'invalid_request', undefined, `Method ${method} is not supported: use GET.`);
 
 const APP_SERVICE_API_VERSIONS = ['2019-08-01'] as const;
 const IMDS_API_VERSIONS = ['2018-02-01', '2019-08-01'] as const;
@@ -31,6 +35,7 @@ export class ManagedIdentityController {
   ) {}
 
   @Get('msi/token')
+  @ManagedIdentityEndpoint('app-service-msi')
   async appServiceToken(
     @Query() query: QueryParameters,
     @Headers('x-identity-header') identityHeader: string | undefined,
@@ -55,6 +60,7 @@ export class ManagedIdentityController {
   }
 
   @Get('metadata/identity/oauth2/token')
+  @ManagedIdentityEndpoint('imds')
   async imdsToken(
     @Query() query: QueryParameters,
     @Headers('metadata') metadata: string | undefined,
@@ -84,6 +90,19 @@ export class ManagedIdentityController {
     };
   }
 
+  // Other methods on these paths get the endpoint's own error shape rather than Entra's 404.
+  @All('msi/token')
+  @ManagedIdentityEndpoint('app-service-msi')
+  appServiceOtherMethod(@Req() req: Request): never {
+    throw methodNotAllowed(req.method);
+  }
+
+  @All('metadata/identity/oauth2/token')
+  @ManagedIdentityEndpoint('imds')
+  imdsOtherMethod(@Req() req: Request): never {
+    throw methodNotAllowed(req.method);
+  }
+
   private async issue(
     container: Container,
     query: QueryParameters,
@@ -92,7 +111,7 @@ export class ManagedIdentityController {
     const resource = requiredResource(query);
     const selector = identitySelector(query);
     const record = requestRecord(req);
-    Object.assign(record.details, { grant: 'managed_identity', resource });
+    record.details.resource = resource;
     const attached = this.directory.attachedIdentity(container, selector);
     if (!attached) {
       throw ManagedIdentityErrors.identityNotFound(
@@ -117,7 +136,6 @@ export class ManagedIdentityController {
       },
       resource,
       this.config.tokenLifetimeSeconds,
-      record,
     );
     return { issued, clientId: identity.clientId, resource };
   }

@@ -4,7 +4,6 @@ import { Injectable } from '@nestjs/common';
 import type { Tenant } from '../directory/directory.types.js';
 import { IdentityDirectory } from '../directory/identity-directory.js';
 import { EntraErrors } from '../errors/entra-error.js';
-import type { RequestRecord } from '../http/request-record.js';
 import { TokenFactory, type IssuedToken, type TokenCaller } from './token-factory.js';
 
 @Injectable()
@@ -19,7 +18,6 @@ export class AccessTokenGrant {
     caller: TokenCaller,
     resourceIdentifier: string,
     lifetimeSeconds: number,
-    record: RequestRecord,
   ): Promise<IssuedToken> {
     const resource = this.directory.resource(tenant, resourceIdentifier);
     if (!resource) throw EntraErrors.resourceNotFound(resourceIdentifier, tenant.tenantId);
@@ -30,14 +28,6 @@ export class AccessTokenGrant {
       throw EntraErrors.roleAssignmentRequired(caller.appId, resourceIdentifier);
     }
     const roles = this.directory.assignedRoles(tenant, caller.principalId, resource.app);
-    const issued = await this.tokens.issue({ tenant, resource, caller, roles, lifetimeSeconds });
-    Object.assign(record.details, {
-      audience: issued.audience,
-      roles,
-      tokenVersion: issued.version,
-      kid: issued.kid,
-      expiresOn: issued.expiresOn,
-    });
-    return issued;
+    return this.tokens.issue({ tenant, resource, caller, roles, lifetimeSeconds });
   }
 }

@@ -4,7 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { TokenIssuanceLog } from '../admin/token-issuance-log.js';
 import { PublicEndpoints } from '../config/public-endpoints.js';
 import type { ResolvedResource } from '../directory/identity-directory.js';
 import type { Tenant } from '../directory/directory.types.js';
@@ -45,7 +45,7 @@ export class TokenFactory {
   constructor(
     private readonly keys: SigningKeyStore,
     private readonly endpoints: PublicEndpoints,
-    @InjectPinoLogger('TokenFactory') private readonly logger: PinoLogger,
+    private readonly issuances: TokenIssuanceLog,
   ) {}
 
   async issue(request: TokenRequest): Promise<IssuedToken> {
@@ -87,23 +87,21 @@ export class TokenFactory {
         : { alg: 'RS256', typ: 'JWT', kid: key.kid, x5t: key.x5t };
     const accessToken = await new SignJWT(claims).setProtectedHeader(header).sign(key.privateKey);
 
-    this.logger.info(
-      {
-        event: 'token_issued',
-        tenantId: tenant.tenantId,
-        caller: caller.displayName,
-        callerKind: caller.kind,
-        clientId: caller.appId,
-        principalId: caller.principalId,
-        resource: resource.app.displayName,
-        audience,
-        roles,
-        tokenVersion: version,
-        kid: key.kid,
-        expiresOn,
-      },
-      `token issued to ${caller.displayName} for ${resource.app.displayName} (roles: ${roles.join(',') || 'none'})`,
-    );
+    this.issuances.record({
+      tenantId: tenant.tenantId,
+      caller: caller.displayName,
+      callerKind: caller.kind,
+      clientId: caller.appId,
+      principalId: caller.principalId,
+      resource: resource.app.displayName,
+      audience,
+      roles,
+      tokenVersion: version,
+      kid: key.kid,
+      expiresOn,
+      header,
+      claims,
+    });
     return { accessToken, version, audience, issuedAt: now, expiresOn, kid: key.kid };
   }
 }
