@@ -18,8 +18,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(auth: Partial<AuthModuleOptions> = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** Runs before the app starts (to make the IdP fail, say). */
+  prepareIdp?: (idp: TestIdentityProvider) => void;
+  /** Wait until metadata and keys are loaded. Default true. */
+  waitReady?: boolean;
+}
+
+export async function startHarness(
+  auth: Partial<AuthModuleOptions> = {},
+  { prepareIdp, waitReady = true }: HarnessOptions = {},
+): Promise<Harness> {
   const idp = await TestIdentityProvider.start({ tenantId: TENANT });
+  prepareIdp?.(idp);
   const logs: string[] = [];
   const app = await createProtectedApi({
     port: 0,
@@ -35,7 +46,7 @@ export async function startHarness(auth: Partial<AuthModuleOptions> = {}): Promi
     },
   });
   await app.listen(0, '127.0.0.1');
-  await app.get(EntraAuthority).whenReady();
+  if (waitReady) await app.get(EntraAuthority).whenReady();
   return {
     idp,
     app,

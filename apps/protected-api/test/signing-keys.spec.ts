@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { AccessTokenValidator } from '@app/auth';
+import { AccessTokenValidator, EntraAuthority } from '@app/auth';
 import { b64url } from './forged-tokens.js';
 import { startHarness, type Harness } from './protected-api-harness.js';
 
@@ -33,6 +33,32 @@ describe('signing keys', () => {
   };
 
   afterEach(() => harness.close());
+
+  it('a valid token before the keys could be loaded: 503 with Retry-After (transient), then 200', async () => {
+    harness = await startHarness(
+      { keyRefreshCooldownSeconds: COOLDOWN_MS / 1000, httpTimeoutMs: 500 },
+      { prepareIdp: (idp) => (idp.jwksBehaviour = 'fail'), waitReady: false },
+    );
+    const { idp, app } = harness;
+    const token = await idp.mint();
+    const refused = await get('/api/items', token);
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({
+      error: 'temporarily_unavailable',
+      code: 'ERR_KEYS_UNAVAILABLE',
+    });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(30);
+    // Not an invalid token: no challenge that would make the caller fetch a new one.
+    expect(refused.headers['www-authenticate']).toBeUndefined();
+    expect((await request(app.getHttpServer()).get('/readyz')).status).toBe(503);
+    // Garbage is still refused as such while the keys are missing.
+    expect((await get('/api/items', 'not-a-jwt')).status).toBe(401);
+
+    idp.jwksBehaviour = 'serve';
+    await app.get(EntraAuthority).whenReady();
+    expect((await get('/api/items', token)).status).toBe(200);
+  });
 
   it('picks up a rotated key without a restart, and drops tokens of a key that left the set', async () => {
     const { idp } = await start();
@@ -93,9 +119,9 @@ describe('signing keys', () => {
       const fetches = v1JwksRequests() - before;
       expect(fetches).toBeGreaterThanOrEqual(1);
       expect(fetches).toBeLessThanOrEqual(1 + Math.floor(elapsedMs / COOLDOWN_MS));
-      // The valid caller is unaffected, and its token is still remembered: the refreshes the flood
-      // caused kept the unchanged key, so they did not empty the verified-token cache.
-      expect(harness.app.get(AccessTokenValidator).remembered(valid)).toBeDefined();
+      // The valid caller is unaffected, and its token is still remembered (answered synchronously):
+      // the refreshes the flood caused kept the unchanged key, so they did not empty the cache.
+      expect(harness.app.get(AccessTokenValidator).validate(valid)).not.toBeInstanceOf(Promise);
       expect((await get('/api/items', await idp.mint())).status).toBe(200);
     },
   );

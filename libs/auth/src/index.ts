@@ -21,7 +21,6 @@ export * from './metadata/issuer-template.js';
 export * from './metadata/openid-metadata.js';
 export * from './passport/bearer-header.strategy.js';
 export * from './passport/entra-bearer.strategy.js';
-export * from './passport/run-strategy.js';
 export * from './validation/access-token-validator.js';
 export * from './validation/bearer-header.js';
 

@@ -16,6 +16,7 @@ import { IssuerTemplate } from '../metadata/issuer-template.js';
 import { fetchOpenIdMetadata, metadataUrl } from '../metadata/openid-metadata.js';
 import { SigningKeyStore } from '../keys/signing-key-store.js';
 import { TokenValidationError } from '../errors/token-validation-error.js';
+import { secondsUntil } from './seconds-until.js';
 
 export interface VersionAuthority {
   issuer: IssuerTemplate;
@@ -32,6 +33,8 @@ export class EntraAuthority implements OnModuleInit, OnApplicationShutdown {
   private readonly versions = new Map<EntraTokenVersion, VersionAuthority>();
   private readonly keyStores = new Map<string, SigningKeyStore>();
   private retryTimer: NodeJS.Timeout | undefined;
+  /** When the next load attempt starts (epoch ms); 0 while one is under way. */
+  private nextAttemptAt = 0;
   private stopped = false;
   private loading: Promise<void> | undefined;
 
@@ -70,6 +73,7 @@ export class EntraAuthority implements OnModuleInit, OnApplicationShutdown {
       throw new TokenValidationError(
         'ERR_KEYS_UNAVAILABLE',
         'the metadata of the issuer could not be loaded yet; retry later',
+        { retryAfterSeconds: secondsUntil(this.nextAttemptAt) },
       );
     }
     return authority;
@@ -88,10 +92,12 @@ export class EntraAuthority implements OnModuleInit, OnApplicationShutdown {
         this.logger.warn(
           `authority not loaded yet (${(error as Error).message}); retrying in ${delay} ms`,
         );
+        this.nextAttemptAt = Date.now() + delay;
         await new Promise<void>((resolve) => {
           this.retryTimer = setTimeout(resolve, delay);
           this.retryTimer.unref();
         });
+        this.nextAttemptAt = 0;
         delay = Math.min(delay * 2, MAX_RETRY_MS);
       }
     }

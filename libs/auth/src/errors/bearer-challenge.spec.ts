@@ -3,9 +3,9 @@ import { CHALLENGE_RULES, toBearerErrorResponse } from './bearer-challenge.js';
 import { TOKEN_VALIDATION_ERROR_CODES, TokenValidationError } from './token-validation-error.js';
 
 describe('toBearerErrorResponse', () => {
-  it('maps every code to a 4xx, never a 5xx', () => {
+  it('maps every code to a 4xx, or to 503 for keys not loaded yet', () => {
     for (const code of TOKEN_VALIDATION_ERROR_CODES) {
-      expect([400, 401, 403]).toContain(CHALLENGE_RULES[code].status);
+      expect([400, 401, 403, 503]).toContain(CHALLENGE_RULES[code].status);
     }
   });
 

@@ -33,14 +33,26 @@ export const TOKEN_VALIDATION_ERROR_CODES = [
 
 export type TokenValidationErrorCode = (typeof TOKEN_VALIDATION_ERROR_CODES)[number];
 
+export interface TokenValidationErrorOptions {
+  /** The claim (or header parameter) at fault, when one is: `aud`, `iss`, `roles`, `kid`, ... */
+  claim?: string;
+  /** For a transient failure (keys not loaded yet): when a retry may succeed. */
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
 export class TokenValidationError extends Error {
   override readonly name = 'TokenValidationError';
+  readonly claim?: string;
+  readonly retryAfterSeconds?: number;
 
   constructor(
     readonly code: TokenValidationErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    { claim, retryAfterSeconds, cause }: TokenValidationErrorOptions = {},
   ) {
-    super(message, options);
+    super(message, cause === undefined ? undefined : { cause });
+    if (claim !== undefined) this.claim = claim;
+    if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds;
   }
 }

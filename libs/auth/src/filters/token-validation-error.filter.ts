@@ -18,13 +18,16 @@ export class TokenValidationErrorFilter implements ExceptionFilter<TokenValidati
     const http = host.switchToHttp();
     const request = http.getRequest<Request & { [AUTH_FAILURE]?: string }>();
     const response = http.getResponse<Response>();
-    const { status, challenge, body } = toBearerErrorResponse(error, this.options.realm);
+    const { status, challenge, retryAfterSeconds, body } = toBearerErrorResponse(
+      error,
+      this.options.realm,
+    );
     request[AUTH_FAILURE] = error.code;
     this.logger.warn(`${request.method} ${request.path} refused: ${error.code}: ${error.message}`);
-    response
-      .status(status)
-      .setHeader('WWW-Authenticate', challenge)
-      .setHeader('Cache-Control', 'no-store')
-      .json(body);
+    response.status(status).setHeader('Cache-Control', 'no-store');
+    if (challenge !== undefined) response.setHeader('WWW-Authenticate', challenge);
+    if (retryAfterSeconds !== undefined)
+      response.setHeader('Retry-After', String(retryAfterSeconds));
+    response.json(body);
   }
 }

@@ -1,18 +1,16 @@
 // The global guard: every route needs a valid Entra access token unless marked @Public(), and
 // the app roles of @Roles()/@AllRoles(). Whatever goes wrong ends in a refusal (fail closed).
-// It runs the 'entra-bearer' passport strategy; AuthGuard('entra-bearer') from @nestjs/passport
-// works as well (same strategy, same errors) for apps that compose passport strategies.
+// One straight path per request: extract the token once, validate it (remembered tokens answer
+// synchronously), authorize the route. Apps that compose passport strategies can use
+// AuthGuard('entra-bearer') from @nestjs/passport instead: same validator, same errors.
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
 import type { CallerPrincipal } from '../claims/caller-principal.js';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator.js';
 import { ROLES_KEY, type RoleRequirement } from '../decorators/roles.decorator.js';
 import { TokenValidationError } from '../errors/token-validation-error.js';
-import { EntraBearerStrategy } from '../passport/entra-bearer.strategy.js';
-import { runPassportStrategy } from '../passport/run-strategy.js';
 import { AccessTokenValidator } from '../validation/access-token-validator.js';
-import { extractBearerToken } from '../validation/bearer-header.js';
+import { extractBearerToken, type BearerRequest } from '../validation/bearer-header.js';
 
 export function checkRoles(principal: CallerPrincipal, requirement: RoleRequirement): void {
   if (requirement.roles.length === 0) return;
@@ -59,7 +57,6 @@ export class EntraAuthGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly strategy: EntraBearerStrategy,
     private readonly validator: AccessTokenValidator,
   ) {}
 
@@ -67,11 +64,19 @@ export class EntraAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const policy = this.policyOf(context);
     if (policy.isPublic) return true;
-    const request = context.switchToHttp().getRequest<Request & { user?: CallerPrincipal }>();
-    const remembered = this.validator.remembered(extractBearerToken(request));
-    if (remembered) return this.authorize(request, remembered, policy);
-    return this.authenticate(request).then((principal) =>
-      this.authorize(request, principal, policy),
+    const request = context.switchToHttp().getRequest<{ user?: CallerPrincipal } & BearerRequest>();
+    let validated: CallerPrincipal | Promise<CallerPrincipal>;
+    try {
+      validated = this.validator.validate(extractBearerToken(request));
+    } catch (error) {
+      throw this.refusal(error);
+    }
+    if (!(validated instanceof Promise)) return this.authorize(request, validated, policy);
+    return validated.then(
+      (principal) => this.authorize(request, principal, policy),
+      (error: unknown) => {
+        throw this.refusal(error);
+      },
     );
   }
 
@@ -85,22 +90,15 @@ export class EntraAuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(request: Request): Promise<CallerPrincipal> {
-    let outcome;
-    try {
-      outcome = await runPassportStrategy(this.strategy, request);
-    } catch (error) {
-      if (error instanceof TokenValidationError) throw error;
-      // A bug or an unexpected failure must still refuse the request, with a 401 rather than a 500.
-      this.logger.error(
-        `token validation failed unexpectedly: ${error instanceof Error ? error.stack : String(error)}`,
-      );
-      throw new TokenValidationError('ERR_VALIDATION_FAILED', 'the token could not be validated', {
-        cause: error,
-      });
-    }
-    if ('user' in outcome && outcome.user) return outcome.user as CallerPrincipal;
-    throw new TokenValidationError('ERR_VALIDATION_FAILED', 'the token could not be validated');
+  /** A bug or an unexpected failure must still refuse the request, with a 401 rather than a 500. */
+  private refusal(error: unknown): TokenValidationError {
+    if (error instanceof TokenValidationError) return error;
+    this.logger.error(
+      `token validation failed unexpectedly: ${error instanceof Error ? error.stack : String(error)}`,
+    );
+    return new TokenValidationError('ERR_VALIDATION_FAILED', 'the token could not be validated', {
+      cause: error,
+    });
   }
 
   private policyOf(context: ExecutionContext): RoutePolicy {

@@ -7,6 +7,7 @@
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import type { FetchJson } from '../metadata/fetch-json.js';
 import { TokenValidationError } from '../errors/token-validation-error.js';
+import { secondsUntil } from '../authority/seconds-until.js';
 
 export interface SigningKeyStoreOptions {
   jwksUri: string;
@@ -129,11 +130,13 @@ export class SigningKeyStore {
       throw new TokenValidationError(
         'ERR_KEYS_UNAVAILABLE',
         'the signing keys of the issuer could not be loaded yet; retry later',
+        { retryAfterSeconds: secondsUntil(this.attemptedAt + this.options.cooldownMs, this.now()) },
       );
     }
     throw new TokenValidationError(
       'ERR_KEY_NOT_FOUND',
       `no signing key with the token's kid "${kid.slice(0, 64)}"`,
+      { claim: 'kid' },
     );
   }
 

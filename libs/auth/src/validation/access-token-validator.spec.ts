@@ -84,6 +84,24 @@ describe('AccessTokenValidator', () => {
     });
   });
 
+  it('names the claim at fault beside the code', async () => {
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ aud: 'https://other.example' }, 'ERR_AUDIENCE_INVALID', 'aud'],
+      [{ tid: OTHER_TENANT }, 'ERR_TENANT_MISMATCH', 'tid'],
+      [{ exp: 1 }, 'ERR_TOKEN_EXPIRED', 'exp'],
+      [{ roles: 'consumer' }, 'ERR_CLAIM_INVALID', 'roles'],
+      [{ oid: undefined }, 'ERR_CLAIM_MISSING', 'oid'],
+    ];
+    for (const [claims, code, claim] of cases) {
+      await expect(validate(await idp.mint({ claims }))).rejects.toMatchObject({ code, claim });
+    }
+    const jku = await idp.mint({ header: { jku: 'https://attacker.example/keys' } });
+    await expect(validate(jku)).rejects.toMatchObject({
+      code: 'ERR_HEADER_PARAM_NOT_ALLOWED',
+      claim: 'jku',
+    });
+  });
+
   it('answers a token it validated before without verifying it again, synchronously', async () => {
     const token = await idp.mint();
     const first = await validate(token);

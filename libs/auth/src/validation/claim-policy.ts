@@ -1,0 +1,104 @@
+// Stage 4 of validation: the claims say this token is for this API, now, from an allowed tenant and
+// caller. Lifetime is also what a remembered token is rechecked against on every use.
+import type { EntraAccessTokenClaims } from '../claims/entra-access-token-claims.js';
+import { isGuid, normalizeAudience, type ResolvedAuthOptions } from '../config/auth-options.js';
+import { TokenValidationError } from '../errors/token-validation-error.js';
+import type { IssuerTemplate } from '../metadata/issuer-template.js';
+import { shown } from './shown.js';
+
+export type ClaimPolicyOptions = Pick<
+  ResolvedAuthOptions,
+  'clockSkewSeconds' | 'allowedTenants' | 'audiences' | 'allowedClientIds'
+>;
+
+/** `exp` and `nbf`, with the clock skew. */
+export function checkLifetime(
+  { exp, nbf }: Pick<EntraAccessTokenClaims, 'exp' | 'nbf'>,
+  clockSkewSeconds: number,
+  nowSeconds = Date.now() / 1000,
+): void {
+  if (exp + clockSkewSeconds <= nowSeconds) {
+    throw new TokenValidationError('ERR_TOKEN_EXPIRED', 'the token has expired', { claim: 'exp' });
+  }
+  if (nbf !== undefined && nbf - clockSkewSeconds > nowSeconds) {
+    throw new TokenValidationError('ERR_TOKEN_NOT_YET_VALID', 'the token is not valid yet (nbf)', {
+      claim: 'nbf',
+    });
+  }
+}
+
+/** `iss` has the shape of the token version's issuer, `tid` is the issuer's tenant and allowed. */
+export function checkIssuerAndTenant(
+  { tid, iss, ver }: Pick<EntraAccessTokenClaims, 'tid' | 'iss' | 'ver'>,
+  issuer: IssuerTemplate,
+  allowedTenants: ResolvedAuthOptions['allowedTenants'],
+): void {
+  if (!isGuid(tid)) {
+    throw new TokenValidationError(
+      'ERR_TENANT_INVALID',
+      `the "tid" claim ${shown(tid)} is not a GUID`,
+      { claim: 'tid' },
+    );
+  }
+  const issuerTenant = issuer.tenantOf(iss);
+  if (issuerTenant === undefined) {
+    throw new TokenValidationError(
+      'ERR_ISSUER_INVALID',
+      `issuer ${shown(iss)} is not a v${ver} issuer of this authority`,
+      { claim: 'iss' },
+    );
+  }
+  if (issuerTenant.toLowerCase() !== tid.toLowerCase()) {
+    throw new TokenValidationError(
+      'ERR_TENANT_MISMATCH',
+      'the "tid" claim does not match the tenant of the issuer',
+      { claim: 'tid' },
+    );
+  }
+  if (!allowedTenants.has(tid.toLowerCase())) {
+    throw new TokenValidationError('ERR_TENANT_NOT_ALLOWED', `tenant ${tid} is not allowed`, {
+      claim: 'tid',
+    });
+  }
+}
+
+export function checkAudience(
+  aud: string | string[],
+  audiences: ResolvedAuthOptions['audiences'],
+): void {
+  const offered = typeof aud === 'string' ? [aud] : aud;
+  if (!offered.some((entry) => audiences.has(normalizeAudience(entry)))) {
+    throw new TokenValidationError(
+      'ERR_AUDIENCE_INVALID',
+      `audience ${shown(aud)} is not this API`,
+      { claim: 'aud' },
+    );
+  }
+}
+
+/** The calling application (`appid` / `azp`) is in the allow-list, when there is one. */
+export function checkCaller(
+  claims: EntraAccessTokenClaims,
+  allowedClientIds: ResolvedAuthOptions['allowedClientIds'],
+): void {
+  if (!allowedClientIds) return;
+  const [claim, appId] = claims.ver === '1.0' ? ['appid', claims.appid] : ['azp', claims.azp];
+  if (!allowedClientIds.has(appId.toLowerCase())) {
+    throw new TokenValidationError(
+      'ERR_CLIENT_NOT_ALLOWED',
+      `the calling application ${shown(appId)} is not allowed to call this API`,
+      { claim },
+    );
+  }
+}
+
+export function checkClaimPolicy(
+  claims: EntraAccessTokenClaims,
+  issuer: IssuerTemplate,
+  options: ClaimPolicyOptions,
+): void {
+  checkLifetime(claims, options.clockSkewSeconds);
+  checkIssuerAndTenant(claims, issuer, options.allowedTenants);
+  checkAudience(claims.aud, options.audiences);
+  checkCaller(claims, options.allowedClientIds);
+}
