@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AUTH_SWAGGER_SCHEME } from '@app/auth';
 import { protectedApiModule } from './app.module.js';
 import type { ProtectedApiConfig } from './config/protected-api-config.js';
+import { configureRequestBodies } from './http/request-bodies.js';
 
 function setUpSwagger(app: INestApplication): void {
   const document = new DocumentBuilder()
@@ -24,8 +25,12 @@ function setUpSwagger(app: INestApplication): void {
 }
 
 export async function createProtectedApi(config: ProtectedApiConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(protectedApiModule(config), { bufferLogs: true });
+  const app = await NestFactory.create(protectedApiModule(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
+  configureRequestBodies(app);
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
   );

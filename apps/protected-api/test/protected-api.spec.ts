@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { forgeTokens, withAnotherSignature, type ForgedToken } from './forged-tokens.js';
 import {
@@ -142,6 +143,72 @@ describe('protected-api', () => {
           expect.stringMatching(/^property extra should not exist/),
         ]),
       );
+    });
+
+    it.each([
+      [
+        'nested 2,500 arrays deep (4 KB)',
+        'application/json',
+        `${'['.repeat(2500)}${']'.repeat(2500)}`,
+        400,
+        /nested more than 32 levels/,
+      ],
+      [
+        'with a deep field',
+        'application/json',
+        `{"name":${'['.repeat(2500)}${']'.repeat(2500)},"quantity":1}`,
+        400,
+        /nested more than 32 levels/,
+      ],
+      [
+        'larger than 16 KB',
+        'application/json',
+        JSON.stringify({ name: 'x'.repeat(20_000), quantity: 1 }),
+        413,
+        /too large/,
+      ],
+      [
+        'as text/plain',
+        'text/plain',
+        'name=a',
+        415,
+        /must be application\/json \(or a form; got "text\/plain"\)/,
+      ],
+      [
+        'form-encoded',
+        'application/x-www-form-urlencoded',
+        'name=a&quantity=1',
+        400,
+        /quantity must be an integer/,
+      ],
+      ['truncated', 'application/json', '{"name":', 400, /JSON/],
+    ])(
+      'POST /api/items with a body %s: the right 4xx with a message, never a 5xx',
+      async (_what, type, payload, status, message) => {
+        const token = await harness.idp.mint({ claims: { roles: ['writer'] } });
+        const response = await http()
+          .post('/api/items')
+          .set('Authorization', `Bearer ${token}`)
+          .set('content-type', type)
+          .send(payload);
+        expect(response.status).toBe(status);
+        expect(String(response.body.message)).toMatch(message);
+        expect(response.text).not.toMatch(/\bat .+\.(?:js|ts):\d+/);
+      },
+    );
+
+    it('POST /api/items with a gzip body is 415 naming the encoding', async () => {
+      const token = await harness.idp.mint({ claims: { roles: ['writer'] } });
+      const response = await http()
+        .post('/api/items')
+        .set('Authorization', `Bearer ${token}`)
+        .set('content-type', 'application/json')
+        .set('content-encoding', 'gzip')
+        .send(gzipSync('{"name":"a","quantity":1}'));
+      expect([response.status, response.body.message]).toEqual([
+        415,
+        'content encoding unsupported',
+      ]);
     });
   });
 
