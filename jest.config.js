@@ -25,6 +25,7 @@ export default {
         '<rootDir>/apps/**/*.spec.ts',
         '<rootDir>/libs/**/*.spec.ts',
         '<rootDir>/scripts/**/*.spec.ts',
+        '<rootDir>/infra/**/*.spec.ts',
       ],
     },
     {
