@@ -13,7 +13,7 @@ import { PublicEndpoints } from './config/public-endpoints.js';
 import { loadDirectory } from './directory/directory-loader.js';
 import { SigningKeyStore } from './keys/signing-key-store.js';
 import { MockIdpModule } from './mock-idp.module.js';
-import { createServerTlsMaterial, writeCaCertificate } from './tls/server-certificate-authority.js';
+import { loadOrCreateServerTlsMaterial } from './tls/server-certificate-authority.js';
 
 export interface RunningMockIdp {
   httpPort: number;
@@ -44,8 +44,7 @@ function closeServer(server: Server): Promise<void> {
 
 export async function startMockIdp(config: MockIdpConfig): Promise<RunningMockIdp> {
   const directory = await loadDirectory(config.directoryPath);
-  const tls = await createServerTlsMaterial(config.publicHost);
-  await writeCaCertificate(config.caCertPath, tls.caCertificatePem);
+  const tls = await loadOrCreateServerTlsMaterial(config);
 
   const expressApp = express();
   const app = await NestFactory.create(
@@ -57,7 +56,7 @@ export async function startMockIdp(config: MockIdpConfig): Promise<RunningMockId
     },
   );
   app.useLogger(app.get(Logger));
-  await app.get(SigningKeyStore).initialize();
+  const signingKeys = await app.get(SigningKeyStore).initialize();
   await app.init();
 
   const httpServer = createHttpServer(expressApp);
@@ -84,6 +83,9 @@ export async function startMockIdp(config: MockIdpConfig): Promise<RunningMockId
         imdsBase: endpoints.managedIdentityBase,
         caCertPath: config.caCertPath,
         subjectAltNames: tls.subjectAltNames,
+        dataDir: config.dataDir,
+        tlsMaterial: tls.origin,
+        signingKeys,
         directory: directory.source,
         adminEnabled: config.adminEnabled,
       },

@@ -83,10 +83,10 @@ export class AdminController {
 
   @Post('reset')
   @HttpCode(204)
-  reset(): void {
+  async reset(): Promise<void> {
     this.journal.clear();
     this.faults.clear();
-    this.keys.reset();
+    await this.keys.reset();
     this.directory.reset();
   }
 

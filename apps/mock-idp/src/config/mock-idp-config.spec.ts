@@ -8,10 +8,21 @@ describe('loadMockIdpConfig', () => {
       publicHost: 'localhost',
       directoryPath: undefined,
       caCertPath: '/srv/.mock-idp/ca.pem',
+      dataDir: '/srv/.mock-idp',
       adminEnabled: false,
       tokenLifetimeSeconds: 86400,
       appTokenLifetimeSeconds: 3599,
     });
+  });
+
+  it('keeps its keys beside the CA certificate unless MOCK_IDP_DATA_DIR says otherwise', () => {
+    expect(loadMockIdpConfig({ MOCK_IDP_CA_CERT_PATH: 'ca/root.pem' }, '/srv').dataDir).toBe(
+      '/srv/ca',
+    );
+    expect(
+      loadMockIdpConfig({ MOCK_IDP_CA_CERT_PATH: 'ca/root.pem', MOCK_IDP_DATA_DIR: 'keys' }, '/srv')
+        .dataDir,
+    ).toBe('/srv/keys');
   });
 
   it('accepts port 0 and resolves paths against the working directory', () => {

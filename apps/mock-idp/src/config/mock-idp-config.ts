@@ -1,5 +1,5 @@
 // The emulator's environment, parsed once; a bad value stops startup with a message naming the variable.
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 export interface MockIdpConfig {
   httpPort: number;
@@ -10,6 +10,8 @@ export interface MockIdpConfig {
   /** Directory JSON file; undefined = the bundled demo directory. */
   directoryPath: string | undefined;
   caCertPath: string;
+  /** Where the CA, the https certificate and the signing keys are kept across restarts. */
+  dataDir: string;
   adminEnabled: boolean;
   /** Lifetime of managed-identity tokens (Entra: ~24 h). */
   tokenLifetimeSeconds: number;
@@ -56,13 +58,16 @@ export function loadMockIdpConfig(env: Env = process.env, cwd = process.cwd()): 
   if (!LOG_LEVELS.includes(logLevel))
     throw new ConfigError('MOCK_IDP_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   const directory = env['MOCK_IDP_DIRECTORY']?.trim();
+  const caCertPath = resolve(cwd, env['MOCK_IDP_CA_CERT_PATH']?.trim() || '.mock-idp/ca.pem');
+  const dataDir = env['MOCK_IDP_DATA_DIR']?.trim();
   return {
     httpPort: integer(env, 'MOCK_IDP_HTTP_PORT', 8080, 0, 65535),
     httpsPort: integer(env, 'MOCK_IDP_HTTPS_PORT', 8443, 0, 65535),
     bindAddress: env['MOCK_IDP_BIND_ADDRESS']?.trim() || undefined,
     publicHost,
     directoryPath: directory ? resolve(cwd, directory) : undefined,
-    caCertPath: resolve(cwd, env['MOCK_IDP_CA_CERT_PATH']?.trim() || '.mock-idp/ca.pem'),
+    caCertPath,
+    dataDir: dataDir ? resolve(cwd, dataDir) : dirname(caCertPath),
     adminEnabled: flag(env, 'MOCK_IDP_ADMIN_ENABLED'),
     tokenLifetimeSeconds: integer(env, 'MOCK_IDP_TOKEN_LIFETIME_SECONDS', 86400, 60, 30 * 86400),
     appTokenLifetimeSeconds: integer(
