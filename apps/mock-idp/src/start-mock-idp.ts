@@ -47,6 +47,9 @@ export async function startMockIdp(config: MockIdpConfig): Promise<RunningMockId
   const tls = await loadOrCreateServerTlsMaterial(config);
 
   const expressApp = express();
+  // No ETag on any answer: token responses must not be cacheable (no-store), and nothing here
+  // benefits from conditional requests.
+  expressApp.set('etag', false);
   const app = await NestFactory.create(
     MockIdpModule.forRoot(config, directory.document),
     new ExpressAdapter(expressApp),

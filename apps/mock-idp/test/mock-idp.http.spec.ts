@@ -736,6 +736,38 @@ describe('token endpoint', () => {
   });
 });
 
+describe('token responses', () => {
+  it('are never cacheable: Cache-Control no-store, Pragma no-cache, no ETag (MI, IMDS, v2 and v1 token endpoints)', async () => {
+    const basic = `Basic ${Buffer.from(`${DEMO.ficAppId}:${encodeURIComponent(fixture.secret)}`).toString('base64')}`;
+    const responses = [
+      await idp.http(msiPath({ resource: DEMO.apiIdentifierUri }), { headers: consumerHeader }),
+      await idp.http(
+        `/metadata/identity/oauth2/token?api-version=2018-02-01&resource=${encodeURIComponent(DEMO.apiIdentifierUri)}`,
+        { headers: { Metadata: 'true' } },
+      ),
+      await idp.http(
+        tokenPath,
+        form({
+          grant_type: 'client_credentials',
+          client_id: DEMO.ficAppId,
+          client_secret: fixture.secret,
+          scope: `${DEMO.apiIdentifierUri}/.default`,
+        }),
+      ),
+      await idp.http(`/${DEMO.tenantId}/oauth2/token`, {
+        ...form({ grant_type: 'client_credentials', resource: DEMO.apiAppId }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
+      }),
+    ];
+    for (const response of responses) {
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('pragma')).toBe('no-cache');
+      expect(response.headers.get('etag')).toBeNull();
+    }
+  });
+});
+
 describe('admin API', () => {
   it('journals who asked for which token, never the token', async () => {
     await miToken({ resource: DEMO.apiIdentifierUri, client_id: DEMO.consumerClientId });

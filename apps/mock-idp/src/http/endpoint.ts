@@ -2,6 +2,7 @@
 // under, the protocol the console shows, the grant it serves (when fixed by the route) and the
 // shape its errors take. Read by EndpointInterceptor and the exception filter; nothing else
 // classifies requests.
+import { applyDecorators, Header } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { JournaledEndpoint } from '../admin/journal.js';
 import type { ErrorShape } from '../errors/entra-error-response.js';
@@ -17,15 +18,27 @@ export interface EndpointDescription {
 
 export const Endpoint = Reflector.createDecorator<EndpointDescription>();
 
+/**
+ * A response carrying a token is never stored by a cache (RFC 6749 section 5.1, as Entra answers).
+ * The app also sends no ETag (see start-mock-idp): a token is not a cacheable representation.
+ */
+const TokenResponse = () =>
+  applyDecorators(Header('Cache-Control', 'no-store'), Header('Pragma', 'no-cache'));
+
 export const ManagedIdentityEndpoint = (protocol: 'app-service-msi' | 'imds') =>
-  Endpoint({
-    journal: protocol === 'imds' ? 'imds' : 'msi',
-    protocol,
-    grant: 'managed_identity',
-    errorShape: 'managed-identity',
-  });
+  applyDecorators(
+    Endpoint({
+      journal: protocol === 'imds' ? 'imds' : 'msi',
+      protocol,
+      grant: 'managed_identity',
+      errorShape: 'managed-identity',
+    }),
+    TokenResponse(),
+  );
 
 export const AuthorityEndpoint = (journal: 'token' | 'metadata' | 'jwks', protocol: string) =>
-  Endpoint({ journal, protocol, errorShape: 'entra' });
+  journal === 'token'
+    ? applyDecorators(Endpoint({ journal, protocol, errorShape: 'entra' }), TokenResponse())
+    : Endpoint({ journal, protocol, errorShape: 'entra' });
 
 export const GraphEndpoint = Endpoint({ journal: 'graph', protocol: 'graph', errorShape: 'entra' });
