@@ -1,5 +1,7 @@
 // The managed-identity endpoints of the plain-http listener:
 //  - App Service / Container Apps protocol: GET /msi/token?api-version=2019-08-01 + x-identity-header
+//    (and the older App Service 2017-09-01: `secret` header, `clientid`, expires_on as a date string,
+//    which is what the Azure CLI 2.45 and msrestazure send with MSI_ENDPOINT/MSI_SECRET)
 //  - IMDS: GET /metadata/identity/oauth2/token?api-version=2018-02-01 + Metadata: true
 import { All, Controller, Get, Headers, Inject, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
@@ -23,7 +25,13 @@ import {
 const methodNotAllowed = (method: string) =>
   new EntraError(405, 'invalid_request', undefined, `Method ${method} is not supported: use GET.`);
 
-const APP_SERVICE_API_VERSIONS = ['2019-08-01'] as const;
+const APP_SERVICE_API_VERSIONS = ['2019-08-01', '2017-09-01'] as const;
+
+/** 2017-09-01 `expires_on`: `11/05/2021 15:18:31 +00:00` (App Service's format). */
+function appService2017ExpiresOn(epochSeconds: number): string {
+  const iso = new Date(epochSeconds * 1000).toISOString();
+  return `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)} ${iso.slice(11, 19)} +00:00`;
+}
 const IMDS_API_VERSIONS = ['2018-02-01', '2019-08-01'] as const;
 
 @Controller()
@@ -39,20 +47,34 @@ export class ManagedIdentityController {
   async appServiceToken(
     @Query() query: QueryParameters,
     @Headers('x-identity-header') identityHeader: string | undefined,
+    @Headers('secret') secret: string | undefined,
     @Req() req: Request,
   ) {
-    requiredApiVersion(query, APP_SERVICE_API_VERSIONS);
-    if (!identityHeader)
-      throw ManagedIdentityErrors.badRequest("Required header 'X-IDENTITY-HEADER' is missing.");
-    const container = this.directory.containerByHeader(identityHeader);
+    const legacy = requiredApiVersion(query, APP_SERVICE_API_VERSIONS) === '2017-09-01';
+    const header = legacy ? 'SECRET' : 'X-IDENTITY-HEADER';
+    const headerValue = legacy ? secret : identityHeader;
+    if (!headerValue)
+      throw ManagedIdentityErrors.badRequest(`Required header '${header}' is missing.`);
+    const container = this.directory.containerByHeader(headerValue);
     if (!container)
       throw ManagedIdentityErrors.badRequest(
-        "The 'X-IDENTITY-HEADER' value does not match any container of this host.",
+        `The '${header}' value does not match any container of this host.`,
       );
-    const { issued, clientId, resource } = await this.issue(container, query, req);
+    // 2017-09-01 names the user-assigned identity `clientid` and knows no other selector.
+    const selectorQuery: QueryParameters = legacy
+      ? { ...query, client_id: query['clientid'] }
+      : query;
+    if (legacy)
+      for (const name of ['client_id', 'object_id', 'principal_id', 'mi_res_id', 'msi_res_id']) {
+        if (query[name] !== undefined)
+          throw ManagedIdentityErrors.badRequest(
+            `api-version 2017-09-01 takes 'clientid', not '${name}'.`,
+          );
+      }
+    const { issued, clientId, resource } = await this.issue(container, selectorQuery, req);
     return {
       access_token: issued.accessToken,
-      expires_on: String(issued.expiresOn),
+      expires_on: legacy ? appService2017ExpiresOn(issued.expiresOn) : String(issued.expiresOn),
       resource,
       token_type: 'Bearer',
       client_id: clientId,
