@@ -8,21 +8,12 @@
 //            BENCH_SECONDS=3 BENCH_ROUNDS=6 BENCH_CONNECTIONS=20 BENCH_LOG_LEVEL=silent npm run bench:api
 // Runs on Node 24 type stripping: erasable TypeScript only.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { TestIdentityProvider } from '../libs/auth/src/testing/test-identity-provider.ts';
 import { freePort, waitForHttp } from '../scripts/stack.ts';
-import { autocannon, type AutocannonResult } from './autocannon.ts';
-
-interface RspackStats {
-  hasErrors(): boolean;
-  toString(options: unknown): string;
-}
-interface RspackCompiler {
-  run(callback: (error: Error | null, stats?: RspackStats) => void): void;
-}
-
-const require = createRequire(import.meta.url);
+import { autocannon, type AutocannonResult } from './lib/autocannon.ts';
+import { buildAuthOffBundle } from './lib/auth-off-bundle.ts';
+import { median, stopProcess } from './lib/measure.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 2);
@@ -32,42 +23,6 @@ const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 20);
 const TARGET_RATIO = 0.9;
 const TENANT = 'ea1bae79-6a70-405e-bc84-40037bcde9ec';
 const PRODUCTION_BUNDLE = resolve(ROOT, 'dist/apps/protected-api/main.js');
-const AUTH_OFF_DIR = resolve(ROOT, 'dist/bench/protected-api-auth-off');
-
-/** Bundles the auth-off entry with the same rspack settings `nest build` uses for the apps. */
-async function buildAuthOffBundle(): Promise<string> {
-  const { rspackDefaultsFactory } = (await import(
-    resolve(ROOT, 'node_modules/@nestjs/cli/lib/compiler/defaults/rspack-defaults.js')
-  )) as {
-    rspackDefaultsFactory: (
-      ...args: unknown[]
-    ) => Record<string, unknown> & { output: Record<string, unknown> };
-  };
-  const { rspack } = require('@rspack/core') as { rspack: (config: unknown) => RspackCompiler };
-  const tsconfig = resolve(ROOT, 'apps/protected-api/tsconfig.app.json');
-  const defaults = rspackDefaultsFactory(
-    resolve(ROOT, 'apps/protected-api/bench'),
-    '',
-    'auth-off.main',
-    false,
-    tsconfig,
-    {},
-    true,
-  );
-  const config = {
-    ...defaults,
-    devtool: false,
-    output: { ...defaults.output, path: AUTH_OFF_DIR, filename: 'main.js' },
-  };
-  await new Promise<void>((done, fail) =>
-    rspack(config).run((error, stats) => {
-      if (error || !stats || stats.hasErrors())
-        fail(error ?? new Error(stats?.toString('errors-only') ?? 'rspack failed'));
-      else done();
-    }),
-  );
-  return resolve(AUTH_OFF_DIR, 'main.js');
-}
 
 async function startServer(
   bundle: string,
@@ -89,13 +44,6 @@ async function startServer(
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/readyz`, 20_000, child);
   return { url, child };
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((done) => child.once('exit', done));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 interface Server {
@@ -122,11 +70,6 @@ async function drive(server: Server, token: string, seconds: number): Promise<Au
 
 // Other work on the machine comes and goes: alternate the two servers in short rounds, so that
 // each "auth on" round has an "auth off" round next to it in time, and report medians.
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const row = (server: Server) =>
   `${server.label.padEnd(10)} ${median(server.runs.map((run) => run.requests.average))
     .toFixed(0)
@@ -178,6 +121,6 @@ try {
     `JWKS requests during the run: ${idp.jwksRequests.length} (metadata: ${idp.metadataRequests})`,
   );
 } finally {
-  for (const server of servers) await stopServer(server.child);
+  for (const server of servers) await stopProcess(server.child);
   await idp.close();
 }

@@ -7,51 +7,17 @@
 //            BENCH_SECONDS=20 BENCH_CONNECTIONS=20 npm run bench:idp
 // Runs on Node 24 type stripping: erasable TypeScript only.
 import { spawn } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { SignJWT } from 'jose';
-import { autocannon } from './autocannon.ts';
+import { autocannon } from './lib/autocannon.ts';
+import { tokensSignedPerSecond } from './lib/token-signing.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 10);
 const TENANT = 'ea1bae79-6a70-405e-bc84-40037bcde9ec';
-
-async function signingLoop(): Promise<number> {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const now = Math.floor(Date.now() / 1000);
-  const sign = () =>
-    new SignJWT({
-      aud: 'https://myapp.aztoso.com',
-      iss: `https://sts.windows.net/${TENANT}/`,
-      iat: now,
-      nbf: now,
-      exp: now + 86400,
-      appid: '9b8c291c-309f-4335-acaa-1cbeb22a5732',
-      appidacr: '2',
-      idtyp: 'app',
-      oid: 'c9bea2b0-f9e9-4f1d-9eed-fa4dfef7c993',
-      roles: ['consumer'],
-      sub: 'c9bea2b0-f9e9-4f1d-9eed-fa4dfef7c993',
-      tid: TENANT,
-      uti: randomBytes(16).toString('base64url'),
-      ver: '1.0',
-    })
-      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'bench', x5t: 'bench' })
-      .sign(privateKey);
-  for (let i = 0; i < 200; i++) await sign(); // warm-up
-  const deadline = Date.now() + Math.min(SECONDS, 5) * 1000;
-  const started = performance.now();
-  let count = 0;
-  while (Date.now() < deadline) {
-    await sign();
-    count++;
-  }
-  return count / ((performance.now() - started) / 1000);
-}
 
 interface Emulator {
   httpPort: number;
@@ -82,7 +48,7 @@ async function startEmulator(stateDir: string): Promise<Emulator> {
   return { httpPort, stop: () => child.kill('SIGTERM') };
 }
 
-const signed = await signingLoop();
+const signed = await tokensSignedPerSecond(TENANT, Math.min(SECONDS, 5));
 const stateDir = mkdtempSync(join(tmpdir(), 'mock-idp-bench-'));
 const emulator = await startEmulator(stateDir);
 try {
