@@ -4,11 +4,12 @@
 //    jwks-rsa), all serving GET /api/items (the same two items; the auth ones require the
 //    "consumer" app role) and validating real v1 tokens of the emulator (dist/apps/mock-idp) over
 //    https with its generated CA (NODE_EXTRA_CA_CERTS).
-//  - req/s: autocannon in this process, BENCH_CONNECTIONS connections; every server gets one
-//    warm-up, then BENCH_ROUNDS rounds in which each server runs BENCH_SECONDS with one reused
-//    token and BENCH_SECONDS with BENCH_TOKENS distinct valid tokens round-robin (one per request),
-//    servers taking turns; a ratio is the median over rounds of (server req/s / plain Express req/s
-//    of the same round and load), so load from other work on the machine cancels out.
+//  - req/s: autocannon in this process, BENCH_CONNECTIONS connections, two loads: one reused token,
+//    and BENCH_TOKENS distinct valid tokens round-robin (one per request). Every server gets a
+//    warm-up per load, then BENCH_ROUNDS rounds in which each server runs BENCH_SECONDS right after
+//    BENCH_SECONDS of plain Express under the same load; a ratio is the median over rounds of
+//    (server req/s / plain Express req/s just before), so that load from other work on the
+//    machine mostly cancels out. req/s figures are medians, and move with that other work.
 //  - idle RSS: VmRSS 1 s after the first 200; cold start: spawn -> first 200 on GET /api/items
 //    (polled every 10 ms; for auth servers with a valid token, i.e. metadata and keys loaded);
 //    median of BENCH_COLD_STARTS starts, each server alone on the machine (no load running).
@@ -17,7 +18,7 @@
 //  - daemon: cold start to /readyz 200 (token acquired); idle RSS; IdP requests per 1000 calls with
 //    CALL_INTERVAL_MS=1, in managed-identity and federated (FIC) mode, from the emulator journal.
 // Results: printed, and written to bench/results/latest.json and latest.md.
-// Knobs: BENCH_SECONDS (3) BENCH_ROUNDS (3) BENCH_WARMUP_SECONDS (2) BENCH_CONNECTIONS (50)
+// Knobs: BENCH_SECONDS (2) BENCH_ROUNDS (4) BENCH_WARMUP_SECONDS (2) BENCH_CONNECTIONS (50)
 //        BENCH_TOKENS (2000) BENCH_COLD_STARTS (3) BENCH_DAEMON_CALLS (1000) BENCH_LOG_LEVEL (info)
 //        BENCH_SERVERS (comma-separated ids of the servers to run; plain Express always runs)
 // Runs on Node 24 type stripping: erasable TypeScript only.
@@ -48,8 +49,8 @@ import { median, msUntil200, rssMb, stopProcess } from './lib/measure.ts';
 import { tokensSignedPerSecond } from './lib/token-signing.ts';
 
 const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const SECONDS = knob('BENCH_SECONDS', 3);
-const ROUNDS = knob('BENCH_ROUNDS', 3);
+const SECONDS = knob('BENCH_SECONDS', 2);
+const ROUNDS = knob('BENCH_ROUNDS', 4);
 const WARMUP_SECONDS = knob('BENCH_WARMUP_SECONDS', 2);
 const CONNECTIONS = knob('BENCH_CONNECTIONS', 50);
 const DISTINCT_TOKENS = knob('BENCH_TOKENS', 2000);
@@ -243,12 +244,18 @@ async function measureStarts(
   return { coldStartMs: median(coldStarts), idleRssMb: median(rss) };
 }
 
+/** One reused token, or BENCH_TOKENS distinct tokens round-robin. */
+const LOADS = ['one', 'many'] as const;
+type Load = (typeof LOADS)[number];
+
 interface Running {
   spec: ServerSpec;
   child: ChildProcess;
   url: string;
-  oneToken: AutocannonResult[];
-  manyTokens: AutocannonResult[];
+  /** req/s of each run, by load. */
+  runs: Record<Load, number[]>;
+  /** req/s / plain Express req/s of the run just before, by load. */
+  ratios: Record<Load, number[]>;
 }
 
 async function drive(
@@ -291,8 +298,6 @@ interface DaemonRun {
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
-const ratioOfRounds = (runs: AutocannonResult[], baseline: AutocannonResult[]) =>
-  median(runs.map((run, i) => run.requests.average / baseline[i].requests.average));
 
 async function daemonRun(
   mode: DaemonRun['mode'],
@@ -394,6 +399,7 @@ try {
     `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`,
   );
   const [token, ...distinct] = await mintTokens(emulator.httpUrl, DISTINCT_TOKENS + 1);
+  const loadOf = (load: Load) => (load === 'one' ? { token } : { tokens: distinct });
   console.log(`minted ${DISTINCT_TOKENS + 1} distinct v1 tokens from the emulator`);
 
   // 1. Emulator signing throughput (in-process, one core; then over HTTP).
@@ -448,47 +454,58 @@ try {
     const port = await freePort();
     const child = spawnNode(spec.entry, spec.env({ ...emulator.wiring, port }));
     const url = `http://127.0.0.1:${port}`;
-    running.push({ spec, child, url, oneToken: [], manyTokens: [] });
+    running.push({
+      spec,
+      child,
+      url,
+      runs: { one: [], many: [] },
+      ratios: { one: [], many: [] },
+    });
     await msUntil200(`${url}${ITEMS_PATH}`, performance.now(), child, {
       authorization: `Bearer ${token}`,
     });
   }
   console.log(
-    `GET ${ITEMS_PATH}, ${CONNECTIONS} connections; per server: ${WARMUP_SECONDS} s warm-up per load, then ` +
-      `${ROUNDS} rounds of ${SECONDS} s with 1 token and ${SECONDS} s with ${DISTINCT_TOKENS} tokens round-robin`,
+    `GET ${ITEMS_PATH}, ${CONNECTIONS} connections; per server ${WARMUP_SECONDS} s warm-up per load, then ` +
+      `${ROUNDS} rounds in which each server runs ${SECONDS} s right after ${SECONDS} s of plain Express, ` +
+      `with 1 token, then with ${DISTINCT_TOKENS} tokens round-robin`,
   );
   for (const server of running) {
-    await drive(server, WARMUP_SECONDS, { token });
-    await drive(server, WARMUP_SECONDS, { tokens: distinct });
+    for (const load of LOADS) await drive(server, WARMUP_SECONDS, loadOf(load));
   }
   const idpRequestsBefore = (await journal(emulator)).length;
+  const [express, ...others] = running;
   for (let round = 0; round < ROUNDS; round++) {
-    // Rotate who goes first, so that no server always follows the same one.
-    const order = running.map((_, i) => running[(i + round) % running.length]);
-    for (const server of order) {
-      server.oneToken[round] = await drive(server, SECONDS, { token });
-      server.manyTokens[round] = await drive(server, SECONDS, { tokens: distinct });
+    for (const load of LOADS) {
+      // Rotate who goes first, so that no server always runs at the same point of a round.
+      for (let i = 0; i < others.length; i++) {
+        const server = others[(i + round) % others.length];
+        const baseline = await drive(express, SECONDS, loadOf(load));
+        const result = await drive(server, SECONDS, loadOf(load));
+        express.runs[load].push(baseline.requests.average);
+        server.runs[load].push(result.requests.average);
+        server.ratios[load].push(result.requests.average / baseline.requests.average);
+      }
     }
     console.log(
       `  round ${round + 1}: ` +
-        running
+        others
           .map(
             (server) =>
-              `${server.spec.id} ${Math.round(server.oneToken[round].requests.average)}/${Math.round(server.manyTokens[round].requests.average)}`,
+              `${server.spec.id} ${server.ratios.one[round].toFixed(2)}/${server.ratios.many[round].toFixed(2)}`,
           )
           .join(', ') +
-        ' req/s (1 token/many tokens)',
+        ' x plain Express (1 token/many tokens)',
     );
   }
   const idpRequestsDuringRounds = (await journal(emulator)).length - idpRequestsBefore;
-  const express = running[0];
   const servers: ServerFigures[] = running.map((server) => ({
     id: server.spec.id,
     label: server.spec.label,
-    requestsPerSecond: median(server.oneToken.map((run) => run.requests.average)),
-    requestsPerSecondManyTokens: median(server.manyTokens.map((run) => run.requests.average)),
-    ratioToExpress: ratioOfRounds(server.oneToken, express.oneToken),
-    ratioToExpressManyTokens: ratioOfRounds(server.manyTokens, express.manyTokens),
+    requestsPerSecond: median(server.runs.one),
+    requestsPerSecondManyTokens: median(server.runs.many),
+    ratioToExpress: server === express ? 1 : median(server.ratios.one),
+    ratioToExpressManyTokens: server === express ? 1 : median(server.ratios.many),
     rssAfterLoadMb: rssMb(server.child.pid!),
     ...starts.get(server.spec.id)!,
   }));
@@ -544,7 +561,7 @@ try {
     `- IdP requests per 1000 daemon calls (emulator journal, cleared once the API is ready; CALL_INTERVAL_MS=1): ${daemonLine(managedIdentity.run)}; ${daemonLine(federated.run)}`,
     '',
     `Measured ${figures.startedAt} on ${figures.machine.cpus} x ${figures.machine.cpu}, Node ${figures.machine.node}; ` +
-      `${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per load and server (medians; ratios are medians of per-round ratios); ` +
+      `${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per load and server, each right after ${SECONDS} s of plain Express (ratios: medians of those pairs); ` +
       `protected-api LOG_LEVEL=${LOG_LEVEL}; cold start and RSS: median of ${COLD_STARTS} starts.`,
   ].join('\n');
   mkdirSync(RESULTS_DIR, { recursive: true });
