@@ -55,12 +55,15 @@ var ficDeclaration = first(filter(
   app => !empty(app.?federatedIdentityCredentials ?? [])
 ))
 var identifierUri = empty(apiIdentifierUri) ? apiDeclaration.identifierUris[0] : apiIdentifierUri
-// The declaration names the daemon's managed identity by the emulator's client id; here it is the
-// identity this template creates. The FIC app is named by its display name.
-var daemonRoles = map(
-  filter(entraDeclaration.appRoleAssignments, assignment => contains(assignment.principal, 'appId')),
-  assignment => assignment.appRole
+// Principals named by display name are managed identities (their service principal carries the
+// identity's resource name): here, the daemon's identity, which this template creates. Principals
+// named { application } are applications of the declaration: here, the FIC app.
+var identityAssignments = filter(
+  entraDeclaration.appRoleAssignments,
+  assignment => contains(assignment.principal, 'displayName')
 )
+var daemonIdentityName = identityAssignments[0].principal.displayName
+var daemonRoles = map(identityAssignments, assignment => assignment.appRole)
 var ficRoles = map(
   filter(
     entraDeclaration.appRoleAssignments,
@@ -111,7 +114,7 @@ resource pullIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-
 // The identity the daemon authenticates as: it holds the API's roles (managed-identity mode) or is
 // the subject of the FIC app's federated credential (federated mode).
 resource daemonIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
-  name: 'id-${namePrefix}-consumer-daemon'
+  name: daemonIdentityName
   location: location
 }
 
@@ -140,6 +143,7 @@ module entraApplications 'modules/entra-applications.bicep' = {
       '{tenantId}',
       tenantId
     )
+    // The declaration's subject is the daemon identity by display name; Entra wants its object id.
     ficSubject: daemonIdentity.properties.principalId
   }
 }

@@ -2,14 +2,13 @@
 // container gets is accepted by that app's own config parser and every variable in it is read;
 // the API app registration's identifier URI and roles are the audience and roles protected-api
 // checks; the Entra objects are those of the declaration `npm run provision` applies.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import 'reflect-metadata';
 import { Reflector } from '@nestjs/core';
 import { ROLES_KEY, type RoleRequirement } from '@app/auth';
 import { parseDaemonConfig } from '../../apps/consumer-daemon/src/config/daemon-config.js';
 import { parseProtectedApiConfig } from '../../apps/protected-api/src/config/protected-api-config.js';
 import { protectedApiModule } from '../../apps/protected-api/src/app.module.js';
+import { readDeclaration, type Declaration } from '../provision/declaration.js';
 import { BicepTemplate, DeploymentValue } from './bicep-template.js';
 import { AUTH_MODES, INFRA_DIR, containerEnv, mainDeployment } from './deployment.js';
 
@@ -35,27 +34,8 @@ function readVariables(parse: (env: Environment) => unknown, env: Environment): 
 const notRead = (env: Environment, read: Set<string>) =>
   Object.keys(env).filter((name) => !read.has(name));
 
-interface AppRole {
-  id: string;
-  value: string;
-}
-interface EntraDeclaration {
-  applications: {
-    displayName: string;
-    identifierUris?: string[];
-    requestedAccessTokenVersion?: number;
-    appRoles?: AppRole[];
-    federatedIdentityCredentials?: { name: string; issuer: string; audiences: string[] }[];
-  }[];
-  appRoleAssignments: {
-    principal: { appId?: string; application?: string };
-    resource: string;
-    appRole: string;
-  }[];
-}
-const declaration = JSON.parse(
-  readFileSync(join(INFRA_DIR, 'entra', 'demo.entra.json'), 'utf8'),
-) as EntraDeclaration;
+// Read the way `npm run provision` reads it: validated, with its defaults applied.
+const declaration: Declaration = readDeclaration(join(INFRA_DIR, 'entra', 'demo.entra.json'));
 
 /** Role values protected-api's controllers require (@Roles / @AllRoles / @Auth metadata). */
 function rolesEnforcedByApi(env: Environment): Set<string> {
@@ -107,16 +87,15 @@ describe.each(AUTH_MODES)('the deployment in %s mode and the apps', (authMode) =
   });
 
   it('in federated mode the daemon exchanges its token for the FIC app of this deployment', () => {
-    const daemon = parseDaemonConfig(daemonEnv);
-    if (authMode === 'managed-identity') {
-      expect(daemon.federated).toBeUndefined();
-      return;
-    }
-    expect(daemon.federated).toEqual({
-      tenantId: String(deployment.outputs().tenantId),
-      clientId: String(deployment.outputs().ficAppId),
-      authorityHost: 'https://login.microsoftonline.com',
-    });
+    expect(parseDaemonConfig(daemonEnv).federated).toEqual(
+      authMode === 'federated'
+        ? {
+            tenantId: String(deployment.outputs().tenantId),
+            clientId: String(deployment.outputs().ficAppId),
+            authorityHost: 'https://login.microsoftonline.com',
+          }
+        : undefined,
+    );
   });
 
   it('the daemon runs as one replica with its own identity; the API scales out over HTTP', () => {
@@ -165,44 +144,67 @@ describe.each(AUTH_MODES)('the deployment in %s mode and the apps', (authMode) =
 describe('the Entra objects of the deployment', () => {
   const deployment = mainDeployment('managed-identity');
   const entra = deployment.module('entraApplications');
-  const apiDeclaration = declaration.applications.find((app) => app.appRoles?.length)!;
+  const apiDeclaration = declaration.applications.find((app) => app.appRoles.length > 0)!;
   const ficDeclaration = declaration.applications.find(
-    (app) => app.federatedIdentityCredentials?.length,
+    (app) => app.federatedIdentityCredentials.length > 0,
   )!;
+  const tokenVersion = (version: 1 | 2 | null) => version ?? 1;
+
+  it('declares only what this template can express: one API, one FIC app, the daemon identity', () => {
+    expect(declaration.applications).toEqual([apiDeclaration, ficDeclaration]);
+    const daemonIdentity = deployment.symbol('daemonIdentityName');
+    expect(ficDeclaration.federatedIdentityCredentials).toEqual([
+      expect.objectContaining({ subject: { displayName: daemonIdentity } }),
+    ]);
+    for (const assignment of declaration.appRoleAssignments) {
+      expect(assignment.resource).toBe(apiDeclaration.displayName);
+      expect([
+        { displayName: daemonIdentity },
+        { application: ficDeclaration.displayName },
+      ]).toContainEqual(assignment.principal);
+    }
+  });
 
   it('the API app registration is the declared one, with the roles protected-api enforces', () => {
     const apiApplication = entra.resource('apiApplication') as {
       displayName: string;
       identifierUris: string[];
-      appRoles: AppRole[];
+      appRoles: unknown[];
       api: { requestedAccessTokenVersion: number };
     };
     expect(apiApplication.displayName).toBe(apiDeclaration.displayName);
     expect(apiApplication.identifierUris).toEqual(apiDeclaration.identifierUris);
     expect(apiApplication.api.requestedAccessTokenVersion).toBe(
-      apiDeclaration.requestedAccessTokenVersion,
+      tokenVersion(apiDeclaration.requestedAccessTokenVersion),
     );
     expect(apiApplication.appRoles).toEqual(apiDeclaration.appRoles);
+    expect(entra.resource('apiServicePrincipal')).toMatchObject(apiDeclaration.servicePrincipal);
     const enforced = rolesEnforcedByApi(containerEnv(deployment, 'protectedApi'));
-    expect(apiApplication.appRoles.map((role) => role.value).sort()).toEqual([...enforced].sort());
+    expect(apiDeclaration.appRoles.map((role) => role.value).sort()).toEqual([...enforced].sort());
   });
 
   it('the FIC app trusts the daemon identity as the declaration says', () => {
-    const credential = entra.resource('managedIdentityCredential') as Record<string, unknown>;
-    const declared = ficDeclaration.federatedIdentityCredentials![0];
-    expect(credential.name).toBe(
-      `${String(new DeploymentValue('entraApplications/ficApplication.uniqueName'))}/${declared.name}`,
+    const ficApplication = entra.resource('ficApplication') as {
+      displayName: string;
+      api: { requestedAccessTokenVersion: number };
+    };
+    expect(ficApplication.displayName).toBe(ficDeclaration.displayName);
+    expect(ficApplication.api.requestedAccessTokenVersion).toBe(
+      tokenVersion(ficDeclaration.requestedAccessTokenVersion),
     );
+    expect(entra.resource('ficServicePrincipal')).toMatchObject(ficDeclaration.servicePrincipal);
+    const credential = entra.resource('managedIdentityCredential') as Record<string, unknown>;
+    const declared = ficDeclaration.federatedIdentityCredentials[0];
+    const uniqueName = String(new DeploymentValue('entraApplications/ficApplication.uniqueName'));
+    expect(credential.name).toBe(`${uniqueName}/${declared.name}`);
     expect(credential.audiences).toEqual(declared.audiences);
+    expect(credential.description ?? undefined).toBe(declared.description);
     expect(credential.issuer).toBe(
       declared.issuer
         .replace('{authorityHost}', 'https://login.microsoftonline.com')
         .replace('{tenantId}', String(deployment.outputs().tenantId)),
     );
     expect(String(credential.subject)).toBe(String(deployment.outputs().daemonPrincipalId));
-    expect((entra.resource('ficApplication') as { displayName: string }).displayName).toBe(
-      ficDeclaration.displayName,
-    );
   });
 
   it('the role assignments are the declared ones: the daemon identity and the FIC app hold their roles', () => {
@@ -211,21 +213,23 @@ describe('the Entra objects of the deployment', () => {
       principalId: unknown;
       appRoleId: string;
     }[];
-    const principalOf = (declared: EntraDeclaration['appRoleAssignments'][number]) =>
-      declared.principal.application === ficDeclaration.displayName
+    const principalOf = (principal: Declaration['appRoleAssignments'][number]['principal']) =>
+      'application' in principal
         ? String(entra.outputs().ficServicePrincipalId)
         : String(deployment.outputs().daemonPrincipalId);
     const roleId = (value: string) =>
-      apiDeclaration.appRoles!.find((role) => role.value === value)!.id;
-    const expected = declaration.appRoleAssignments.map((declared) => {
-      expect(declared.resource).toBe(apiDeclaration.displayName);
-      return { principalId: principalOf(declared), appRoleId: roleId(declared.appRole) };
-    });
-    const actual = assignments.map((assignment) => {
-      expect(String(assignment.resourceId)).toBe(String(entra.outputs().apiServicePrincipalId));
-      return { principalId: String(assignment.principalId), appRoleId: assignment.appRoleId };
-    });
-    expect(actual).toEqual(expected);
+      apiDeclaration.appRoles.find((role) => role.value === value)!.id;
+    const expected = declaration.appRoleAssignments.map((declared) => ({
+      resourceId: String(entra.outputs().apiServicePrincipalId),
+      principalId: principalOf(declared.principal),
+      appRoleId: roleId(declared.appRole),
+    }));
+    const actual = assignments.map((assignment) => ({
+      resourceId: String(assignment.resourceId),
+      principalId: String(assignment.principalId),
+      appRoleId: assignment.appRoleId,
+    }));
+    expect(actual.sort(byJson)).toEqual(expected.sort(byJson));
   });
 
   it('the daemon starts only after its role is assigned (a token without it would be cached for hours)', () => {
@@ -235,6 +239,8 @@ describe('the Entra objects of the deployment', () => {
     expect(dependsOn('roleAssignments')).toContain('protectedApi');
   });
 });
+
+const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
 describe('the env check itself', () => {
   it('finds a variable the parser does not read', () => {

@@ -49,6 +49,8 @@ function valueProblems(path: string, value: unknown, type: BicepType): string[] 
       for (const [key, item] of Object.entries(value)) {
         const property = type.properties[key];
         if (!property) problems.push(`${path}: ${key} is not a property`);
+        // null is how a template leaves an optional property out (e.g. `fic.?description`)
+        else if (item === null && !(property.flags & REQUIRED)) continue;
         else if (property.flags & READ_ONLY) problems.push(`${path}: ${key} is read-only`);
         else problems.push(...valueProblems(`${path}.${key}`, item, resolveRef(property.type)));
       }
