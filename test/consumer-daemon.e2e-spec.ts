@@ -438,6 +438,17 @@ describe('consumer-daemon against the emulator and the real protected-api', () =
     expect(lastCall).toBeGreaterThan(stopping);
   }, 60_000);
 
+  it('answers its health routes with security headers (nosniff, not frameable, no X-Powered-By)', async () => {
+    const daemon = await startDaemon({ ...MANAGED_IDENTITY, CALL_INTERVAL_MS: '60000' });
+    const { headers } = await fetch(`http://127.0.0.1:${daemon.port}/healthz`);
+    expect(headers.get('x-powered-by')).toBeNull();
+    expect(headers.get('x-content-type-options')).toBe('nosniff');
+    expect(headers.get('x-frame-options')).toBe('DENY');
+    expect(headers.get('content-security-policy')).toMatch(
+      /default-src 'none'.*frame-ancestors 'none'/,
+    );
+  }, 60_000);
+
   it('SIGTERM while idle exits 0 at once', async () => {
     const daemon = await startDaemon({ ...MANAGED_IDENTITY, CALL_INTERVAL_MS: '60000' });
     await daemon.waitFor((s) => s.calls >= 1);

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { consumerDaemonModule } from './app.module.js';
 import { DaemonConfigError, parseDaemonConfig, type DaemonConfig } from './config/daemon-config.js';
+import { applySecurityHeaders } from './http/security-headers.js';
 
 let config: DaemonConfig;
 try {
@@ -14,6 +15,7 @@ try {
 
 const app = await NestFactory.create(consumerDaemonModule(config), { bufferLogs: true });
 app.useLogger(app.get(Logger));
+applySecurityHeaders(app);
 // process.exit(0) after the hooks ran, rather than re-raising the signal: the orchestrator sees a clean exit.
 app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 await app.listen(config.port);

@@ -12,6 +12,7 @@ import type { MockIdpConfig } from './config/mock-idp-config.js';
 import { PublicEndpoints } from './config/public-endpoints.js';
 import { loadDirectory } from './directory/directory-loader.js';
 import { SigningKeyStore } from './keys/signing-key-store.js';
+import { applySecurityHeaders } from './http/security-headers.js';
 import { MockIdpModule } from './mock-idp.module.js';
 import { loadOrCreateServerTlsMaterial } from './tls/server-certificate-authority.js';
 
@@ -50,6 +51,7 @@ export async function startMockIdp(config: MockIdpConfig): Promise<RunningMockId
   // No ETag on any answer: token responses must not be cacheable (no-store), and nothing here
   // benefits from conditional requests.
   expressApp.set('etag', false);
+  applySecurityHeaders(expressApp);
   const app = await NestFactory.create(
     MockIdpModule.forRoot(config, directory.document),
     new ExpressAdapter(expressApp),

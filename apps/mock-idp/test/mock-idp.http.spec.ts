@@ -80,6 +80,21 @@ describe('listeners and TLS', () => {
     });
     expect(error.message).toMatch(/self[- ]signed|unable to verify|local issuer/i);
   });
+
+  it('sends security headers on both listeners, also on errors: nosniff, not frameable, no X-Powered-By, no HSTS', async () => {
+    const answers = [
+      (await idp.http('/healthz')).headers,
+      (await idp.http('/no/such/path')).headers,
+      new Headers((await idp.https('/healthz')).headers as Record<string, string>),
+    ];
+    for (const headers of answers) {
+      expect(headers.get('x-powered-by')).toBeNull();
+      expect(headers.get('x-content-type-options')).toBe('nosniff');
+      expect(headers.get('x-frame-options')).toBe('DENY');
+      expect(headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(headers.get('strict-transport-security')).toBeNull();
+    }
+  });
 });
 
 describe('OIDC metadata and keys', () => {

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AUTH_SWAGGER_SCHEME } from '@app/auth';
+import { securityHeaders } from '@app/security-headers';
 import { protectedApiModule } from './app.module.js';
 import type { ProtectedApiConfig } from './config/protected-api-config.js';
 import { configureRequestBodies } from './http/request-bodies.js';
@@ -24,12 +25,21 @@ function setUpSwagger(app: INestApplication): void {
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, document));
 }
 
+/**
+ * Swagger UI at /docs fits helmet's default policy (its scripts are files of this origin, its inline
+ * <style> is allowed by style-src 'unsafe-inline', its icons are data: images); it cannot be framed.
+ */
+function setUpSecurityHeaders(app: INestApplication): void {
+  app.use(securityHeaders());
+}
+
 export async function createProtectedApi(config: ProtectedApiConfig): Promise<INestApplication> {
   const app = await NestFactory.create(protectedApiModule(config), {
     bufferLogs: true,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  setUpSecurityHeaders(app);
   configureRequestBodies(app);
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),

@@ -40,7 +40,23 @@ describe('protected-api', () => {
     });
 
     it('serves Swagger UI at /docs and the bearer scheme in the document', async () => {
-      await http().get('/docs').expect(200).expect('content-type', /html/);
+      const docs = await http().get('/docs').expect(200).expect('content-type', /html/);
+      // Security headers: not frameable, nosniff, no X-Powered-By; and the page needs nothing the
+      // policy forbids (no inline script, every script a file of this origin).
+      expect(docs.headers['x-powered-by']).toBeUndefined();
+      expect(docs.headers['x-content-type-options']).toBe('nosniff');
+      expect(docs.headers['x-frame-options']).toBe('DENY');
+      const csp = String(docs.headers['content-security-policy']);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("script-src 'self'");
+      const scripts = [...docs.text.matchAll(/<script([^>]*)>([^<]*)<\/script>/g)];
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const [, attributes, inline] of scripts) {
+        expect(inline.trim()).toBe('');
+        const src = /src="([^"]+)"/.exec(attributes ?? '')?.[1] ?? '';
+        expect(src).toMatch(/^(?:\.\/|\/docs\/)/);
+        await http().get(new URL(src, 'http://api/docs').pathname).expect(200);
+      }
       const { body } = await http().get('/docs-json').expect(200);
       expect(body.components.securitySchemes['entra-bearer']).toMatchObject({
         type: 'http',
