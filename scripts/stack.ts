@@ -83,7 +83,7 @@ export function localWiring(ports: StackPorts, stateDir: string): Record<Service
 const INHERITED_VARIABLES_TO_DROP =
   /^(AZURE_|IDENTITY_|MSI_|IMDS_|AUTH_|MOCK_IDP_|FIC_|API_SCOPE$|PROTECTED_API_URL$|CALL_INTERVAL_MS$|PORT$|NODE_EXTRA_CA_CERTS$|NODE_OPTIONS$)/;
 
-function baseEnvironment(): Env {
+export function baseEnvironment(): Env {
   const env: Env = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !INHERITED_VARIABLES_TO_DROP.test(key)) env[key] = value;

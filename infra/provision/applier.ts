@@ -13,7 +13,7 @@ import type {
   TenantState,
 } from './tenant-state.ts';
 
-interface ApplicationIds {
+export interface ApplicationIds {
   objectId?: string;
   appId?: string;
   servicePrincipalId?: string;
@@ -50,6 +50,11 @@ export class Applier {
       await this.applyChange(change);
       this.options.log(`  ${change.summary}`);
     }
+  }
+
+  /** The ids of the declared applications, as Graph gave them (after apply(): including new ones). */
+  applicationIds(): ReadonlyMap<string, Readonly<ApplicationIds>> {
+    return this.ids;
   }
 
   private idsOf(app: string): ApplicationIds {

@@ -89,7 +89,9 @@ export function parseCommandLine(
   };
 }
 
-function printPlan(plan: Plan, log: (line: string) => void): void {
+const count = (changes: number) => `${changes} change${changes === 1 ? '' : 's'}`;
+
+function printKept(plan: Plan, log: (line: string) => void): void {
   if (plan.kept.length) {
     log('Not in the declaration, left as they are (--prune removes them):');
     for (const line of plan.kept) log(`  = ${line}`);
@@ -114,21 +116,31 @@ export async function provision(
     prune: options.prune,
     authorityHost: options.authorityHost,
   });
-  printPlan(plan, log);
+  printKept(plan, log);
+  const applier = new Applier(graph, tenant, { log });
   if (plan.changes.length === 0) {
     log('No changes: the tenant already matches the declaration.');
-    return plan;
-  }
-  if (options.dryRun) {
+  } else if (options.dryRun) {
     log('Plan:');
     for (const change of plan.changes) log(`  ${change.summary}`);
-    log(`Dry run: ${plan.changes.length} changes planned, nothing changed.`);
-    return plan;
+    log(`Dry run: ${count(plan.changes.length)} planned, nothing changed.`);
+  } else {
+    log('Applying:');
+    await applier.apply(plan);
+    log(`Done: ${count(plan.changes.length)} applied.`);
   }
-  log('Applying:');
-  await new Applier(graph, tenant, { log }).apply(plan);
-  log(`Done: ${plan.changes.length} changes applied.`);
+  printApplicationIds(applier, log);
   return plan;
+}
+
+function printApplicationIds(applier: Applier, log: (line: string) => void): void {
+  for (const [name, ids] of applier.applicationIds()) {
+    log(
+      ids.appId
+        ? `${name}: appId ${ids.appId}, object id ${ids.objectId}, service principal ${ids.servicePrincipalId ?? '(none)'}`
+        : `${name}: not created yet`,
+    );
+  }
 }
 
 async function main(): Promise<number> {
