@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JournalEntry } from '../src/admin/journal.js';
 import { loadMockIdpConfig } from '../src/config/mock-idp-config.js';
-import { startMockIdp, type RunningMockIdp } from '../src/start-mock-idp.js';
+import { runMockIdp, type RunningMockIdp } from '../src/run-mock-idp.js';
 
 export const DEMO = {
   tenantId: 'ea1bae79-6a70-405e-bc84-40037bcde9ec',
@@ -74,7 +74,7 @@ export async function startTestIdp(
     ...(directoryPath ? { MOCK_IDP_DIRECTORY: directoryPath } : {}),
     ...options.env,
   });
-  const running = await startMockIdp(config);
+  const running = await runMockIdp(config);
   const httpBase = `http://127.0.0.1:${running.httpPort}`;
   const http = (path: string, init?: RequestInit) => fetch(httpBase + path, init);
   return {

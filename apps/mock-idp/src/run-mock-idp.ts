@@ -11,6 +11,7 @@ import { Logger, PinoLogger } from 'nestjs-pino';
 import type { MockIdpConfig } from './config/mock-idp-config.js';
 import { PublicEndpoints } from './config/public-endpoints.js';
 import { loadDirectory } from './directory/directory-loader.js';
+import type { DirectoryDocument } from './directory/directory.types.js';
 import { SigningKeyStore } from './keys/signing-key-store.js';
 import { applySecurityHeaders } from './http/security-headers.js';
 import { MockIdpModule } from './mock-idp.module.js';
@@ -23,6 +24,8 @@ export interface RunningMockIdp {
   authority: string;
   caCertPath: string;
   caCertificatePem: string;
+  /** The directory as loaded at start (Graph changes are not reflected). */
+  directory: DirectoryDocument;
   close(): Promise<void>;
 }
 
@@ -43,7 +46,7 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-export async function startMockIdp(config: MockIdpConfig): Promise<RunningMockIdp> {
+export async function runMockIdp(config: MockIdpConfig): Promise<RunningMockIdp> {
   const directory = await loadDirectory(config.directoryPath);
   const tls = await loadOrCreateServerTlsMaterial(config);
 
@@ -102,6 +105,7 @@ export async function startMockIdp(config: MockIdpConfig): Promise<RunningMockId
       authority: endpoints.authority,
       caCertPath: config.caCertPath,
       caCertificatePem: tls.caCertificatePem,
+      directory: directory.document,
       close: async () => {
         await Promise.all(servers.map(closeServer));
         await app.close();
