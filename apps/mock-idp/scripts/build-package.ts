@@ -91,7 +91,7 @@ if (stats.hasErrors()) {
   process.exit(1);
 }
 
-// Declarations: tsc emits the whole program; the public API needs index.d.ts and the directory types.
+// Declarations: tsc emits every file index.ts reaches; the public API needs only these.
 const declarations = mkdtempSync(join(tmpdir(), 'mock-idp-dts-'));
 try {
   execFileSync(
@@ -99,11 +99,7 @@ try {
     [
       require.resolve('typescript/bin/tsc'),
       '-p',
-      TSCONFIG,
-      '--noEmit',
-      'false',
-      '--declaration',
-      '--emitDeclarationOnly',
+      join(APP, 'tsconfig.package.json'),
       '--outDir',
       declarations,
     ],

@@ -20,7 +20,7 @@ export const Endpoint = Reflector.createDecorator<EndpointDescription>();
 
 /**
  * A response carrying a token is never stored by a cache (RFC 6749 section 5.1, as Entra answers).
- * The app also sends no ETag (see start-mock-idp): a token is not a cacheable representation.
+ * The app also sends no ETag (see run-mock-idp): a token is not a cacheable representation.
  */
 const TokenResponse = () =>
   applyDecorators(Header('Cache-Control', 'no-store'), Header('Pragma', 'no-cache'));
