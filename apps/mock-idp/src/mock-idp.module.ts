@@ -13,13 +13,13 @@ import { TokenController } from './authority/token.controller.js';
 import { DIRECTORY_DOCUMENT, MOCK_IDP_CONFIG } from './config/config.tokens.js';
 import type { MockIdpConfig } from './config/mock-idp-config.js';
 import { PublicEndpoints } from './config/public-endpoints.js';
+import { DirectoryStateFile } from './directory/directory-state-file.js';
 import type { DirectoryDocument } from './directory/directory.types.js';
 import { IdentityDirectory } from './directory/identity-directory.js';
 import { EntraExceptionFilter } from './http/entra-exception.filter.js';
 import { EndpointInterceptor } from './http/endpoint.interceptor.js';
 import { TokenIssuanceLog } from './admin/token-issuance-log.js';
-import { GraphChangesController } from './graph/graph-changes.controller.js';
-import { GraphController } from './graph/graph.controller.js';
+import { GRAPH_CONTROLLERS, GRAPH_PROVIDERS } from './graph/graph-routes.js';
 import { HealthController } from './health/health.controller.js';
 import { SigningKeyStore } from './keys/signing-key-store.js';
 import { ManagedIdentityController } from './managed-identity/managed-identity.controller.js';
@@ -53,13 +53,20 @@ export class MockIdpModule {
         ManagedIdentityController,
         OpenIdMetadataController,
         TokenController,
-        GraphController,
-        // Graph changes decide who gets tokens (trusted issuers, roles): only with the admin API.
-        ...(config.adminEnabled ? [AdminController, GraphChangesController] : []),
+        ...(config.adminEnabled ? [AdminController] : []),
+        ...GRAPH_CONTROLLERS,
       ],
       providers: [
         { provide: MOCK_IDP_CONFIG, useValue: config },
         { provide: DIRECTORY_DOCUMENT, useValue: directory },
+        ...(config.stateFilePath
+          ? [
+              {
+                provide: DirectoryStateFile,
+                useValue: DirectoryStateFile.open(config.stateFilePath),
+              },
+            ]
+          : []),
         { provide: APP_FILTER, useClass: EntraExceptionFilter },
         { provide: APP_INTERCEPTOR, useClass: EndpointInterceptor },
         TokenIssuanceLog,
@@ -72,6 +79,7 @@ export class MockIdpModule {
         ClientAuthenticator,
         Journal,
         FaultInjector,
+        ...GRAPH_PROVIDERS,
       ],
     };
   }

@@ -26,6 +26,10 @@ export const DEMO = {
   ficSpObjectId: '73780625-8c76-4d54-9e3b-6a3589816b06',
   tokenExchangeAppId: 'fb60f99c-7a34-4190-8149-302f77469936',
   identityHeader: 'local-consumer-daemon',
+  deployerClientId: '5d2e8a41-7c3b-4f96-9e1a-2b8c4d6f0a13',
+  deployerPrincipalId: 'a7f3c9e2-1d4b-4a8e-b6c5-3e9f0d2a7b84',
+  deployerIdentityHeader: 'local-deployer',
+  graphAppId: '00000003-0000-0000-c000-000000000000',
 } as const;
 
 export const DEMO_DIRECTORY_PATH = join(

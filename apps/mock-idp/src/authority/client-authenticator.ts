@@ -42,6 +42,9 @@ export class ClientAuthenticator {
     credentials: ClientCredentials,
   ): Promise<AuthenticatedClient> {
     const { clientSecret, clientAssertion, clientAssertionType } = credentials;
+    // A registration without a service principal in the tenant cannot sign in there.
+    const servicePrincipal = app.servicePrincipal;
+    if (!servicePrincipal) throw EntraErrors.applicationNotFound(app.appId, tenant.tenantId);
     if (clientSecret !== undefined && clientAssertion !== undefined) {
       throw EntraErrors.invalidParameter(
         'client_assertion',
@@ -52,7 +55,7 @@ export class ClientAuthenticator {
       kind: 'application',
       displayName: app.displayName,
       appId: app.appId,
-      principalId: app.servicePrincipal.objectId,
+      principalId: servicePrincipal.objectId,
       authenticationClass,
     });
     if (clientSecret !== undefined) {

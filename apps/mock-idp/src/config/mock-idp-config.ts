@@ -9,6 +9,8 @@ export interface MockIdpConfig {
   publicHost: string;
   /** Directory JSON file; undefined = the bundled demo directory. */
   directoryPath: string | undefined;
+  /** MOCK_IDP_STATE_FILE: where the directory is kept across restarts (Graph changes); undefined = memory only. */
+  stateFilePath: string | undefined;
   caCertPath: string;
   /** Where the CA, the https certificate and the signing keys are kept across restarts. */
   dataDir: string;
@@ -60,12 +62,14 @@ export function loadMockIdpConfig(env: Env = process.env, cwd = process.cwd()): 
   const directory = env['MOCK_IDP_DIRECTORY']?.trim();
   const caCertPath = resolve(cwd, env['MOCK_IDP_CA_CERT_PATH']?.trim() || '.mock-idp/ca.pem');
   const dataDir = env['MOCK_IDP_DATA_DIR']?.trim();
+  const stateFile = env['MOCK_IDP_STATE_FILE']?.trim();
   return {
     httpPort: integer(env, 'MOCK_IDP_HTTP_PORT', 8080, 0, 65535),
     httpsPort: integer(env, 'MOCK_IDP_HTTPS_PORT', 8443, 0, 65535),
     bindAddress: env['MOCK_IDP_BIND_ADDRESS']?.trim() || undefined,
     publicHost,
     directoryPath: directory ? resolve(cwd, directory) : undefined,
+    stateFilePath: stateFile ? resolve(cwd, stateFile) : undefined,
     caCertPath,
     dataDir: dataDir ? resolve(cwd, dataDir) : dirname(caCertPath),
     adminEnabled: flag(env, 'MOCK_IDP_ADMIN_ENABLED'),

@@ -12,8 +12,9 @@ import type {
   PasswordCredential,
   Tenant,
 } from './directory.types.js';
-import { acceptsDefaultAccess, DEFAULT_ACCESS_ROLE_ID } from './app-roles.js';
-import { isGuid } from './guid.js';
+import { acceptsDefaultAccess, appRoleAssignmentId, DEFAULT_ACCESS_ROLE_ID } from './app-roles.js';
+import { firstPartyApplications } from './first-party.js';
+import { deterministicGuid, isGuid } from './guid.js';
 
 export class DirectoryValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -47,8 +48,8 @@ class FieldReader {
     return value;
   }
 
-  guid(field: string): string | undefined {
-    const value = this.string(field);
+  guid(field: string, options: { optional?: boolean } = {}): string | undefined {
+    const value = this.string(field, options);
     if (value === undefined) return undefined;
     if (!isGuid(value)) return this.fail(field, 'must be a GUID');
     return value.toLowerCase();
@@ -98,8 +99,9 @@ class FieldReader {
     });
   }
 
-  object(field: string): FieldReader | undefined {
+  object(field: string, options: { optional?: boolean } = {}): FieldReader | undefined {
     const value = this.value[field];
+    if (value === undefined && options.optional) return undefined;
     if (!isObject(value)) return this.fail(field, 'must be an object');
     return new FieldReader(this.problems, `${this.path}.${field}`, value);
   }
@@ -140,8 +142,10 @@ function readPasswordCredential(reader: FieldReader): PasswordCredential {
   return {
     keyId: reader.guid('keyId') ?? '',
     displayName: reader.string('displayName', { optional: true }),
+    hint: reader.string('hint', { optional: true }),
     secretText,
     secretSha256: secretSha256?.toLowerCase(),
+    startDateTime: reader.date('startDateTime'),
     endDateTime: reader.date('endDateTime'),
   };
 }
@@ -155,9 +159,17 @@ function readKeyCredential(reader: FieldReader): KeyCredential {
   };
 }
 
-function readFederatedIdentityCredential(reader: FieldReader): FederatedIdentityCredential {
+function readFederatedIdentityCredential(
+  reader: FieldReader,
+  appObjectId: string,
+): FederatedIdentityCredential {
+  const name = reader.string('name') ?? '';
   return {
-    name: reader.string('name') ?? '',
+    id:
+      reader.guid('id', { optional: true }) ??
+      deterministicGuid('federated identity credential', appObjectId, name),
+    name,
+    description: reader.string('description', { optional: true }),
     issuer: reader.string('issuer') ?? '',
     subject: reader.string('subject') ?? '',
     audiences: reader.stringList('audiences', { nonEmpty: true }),
@@ -169,10 +181,11 @@ function readApplication(reader: FieldReader): Application {
   if (version !== null && version !== 1 && version !== 2) {
     reader.report('requestedAccessTokenVersion', 'must be 1, 2 or null');
   }
-  const servicePrincipal = reader.object('servicePrincipal');
+  const servicePrincipal = reader.object('servicePrincipal', { optional: true });
+  const objectId = reader.guid('objectId') ?? '';
   return {
     appId: reader.guid('appId') ?? '',
-    objectId: reader.guid('objectId') ?? '',
+    objectId,
     displayName: reader.string('displayName') ?? '',
     identifierUris: reader.stringList('identifierUris'),
     requestedAccessTokenVersion: version === 2 ? 2 : version === 1 ? 1 : null,
@@ -183,12 +196,15 @@ function readApplication(reader: FieldReader): Application {
     keyCredentials: reader.objects('keyCredentials', { optional: true }).map(readKeyCredential),
     federatedIdentityCredentials: reader
       .objects('federatedIdentityCredentials', { optional: true })
-      .map(readFederatedIdentityCredential),
-    servicePrincipal: {
-      objectId: servicePrincipal?.guid('objectId') ?? '',
-      appRoleAssignmentRequired:
-        servicePrincipal?.boolean('appRoleAssignmentRequired', false) ?? false,
-    },
+      .map((fic) => readFederatedIdentityCredential(fic, objectId)),
+    ...(servicePrincipal && {
+      servicePrincipal: {
+        objectId: servicePrincipal.guid('objectId') ?? '',
+        appRoleAssignmentRequired: servicePrincipal.boolean('appRoleAssignmentRequired', false),
+      },
+    }),
+    owners: reader.stringList('owners').map((id) => id.toLowerCase()),
+    createdDateTime: reader.date('createdDateTime'),
   };
 }
 
@@ -206,25 +222,74 @@ function readManagedIdentity(reader: FieldReader): ManagedIdentity {
   };
 }
 
-function readAssignment(reader: FieldReader): AppRoleAssignment {
+/**
+ * The resource may be named by its service principal's object id (`resourceId`) or by its appId
+ * (`resourceAppId`, e.g. Microsoft Graph's), the role by id (`appRoleId`) or by value (`appRole`,
+ * e.g. "Application.ReadWrite.All").
+ */
+function readAssignment(reader: FieldReader, applications: Application[]): AppRoleAssignment {
+  const principalId = reader.guid('principalId') ?? '';
+  let resourceId = '';
+  let resource: Application | undefined;
+  if (reader.value['resourceAppId'] !== undefined && reader.value['resourceId'] === undefined) {
+    const appId = reader.guid('resourceAppId');
+    resource = applications.find((app) => app.appId === appId);
+    if (appId && !resource?.servicePrincipal)
+      reader.report(
+        'resourceAppId',
+        `no application "${appId}" with a service principal in this tenant`,
+      );
+    resourceId = resource?.servicePrincipal?.objectId ?? '';
+  } else {
+    resourceId = reader.guid('resourceId') ?? '';
+  }
+  let appRoleId = '';
+  if (reader.value['appRole'] !== undefined && reader.value['appRoleId'] === undefined) {
+    const value = reader.string('appRole');
+    resource ??= applications.find((app) => app.servicePrincipal?.objectId === resourceId);
+    const role = resource?.appRoles.find((candidate) => candidate.value === value);
+    if (value && resource && !role)
+      reader.report('appRole', `"${resource.displayName}" has no app role "${value}"`);
+    appRoleId = role?.id ?? '';
+  } else {
+    appRoleId = reader.guid('appRoleId') ?? '';
+  }
   return {
-    principalId: reader.guid('principalId') ?? '',
-    resourceId: reader.guid('resourceId') ?? '',
-    appRoleId: reader.guid('appRoleId') ?? '',
+    id:
+      reader.string('id', { optional: true }) ??
+      appRoleAssignmentId(principalId || '00000000-0000-0000-0000-000000000000', {
+        resourceId,
+        appRoleId,
+      }),
+    principalId,
+    resourceId,
+    appRoleId,
+    createdDateTime: reader.date('createdDateTime'),
   };
 }
 
 function readTenant(reader: FieldReader): Tenant {
+  const tenantId = reader.guid('tenantId') ?? '';
+  const declared = reader.objects('applications').map(readApplication);
+  const firstParty = tenantId ? firstPartyApplications(tenantId) : [];
+  declared.forEach((app, a) => {
+    if (firstParty.some((microsoft) => microsoft.appId === app.appId))
+      reader.report(
+        `applications[${a}].appId`,
+        `"${app.appId}" is a Microsoft first-party app; every tenant already holds its service principal`,
+      );
+  });
+  const applications = [...declared, ...firstParty];
   return {
-    tenantId: reader.guid('tenantId') ?? '',
+    tenantId,
     displayName: reader.string('displayName', { optional: true }) ?? '',
-    applications: reader.objects('applications').map(readApplication),
+    applications,
     managedIdentities: reader
       .objects('managedIdentities', { optional: true })
       .map(readManagedIdentity),
     appRoleAssignments: reader
       .objects('appRoleAssignments', { optional: true })
-      .map(readAssignment),
+      .map((assignment) => readAssignment(assignment, applications)),
   };
 }
 
@@ -268,10 +333,11 @@ function checkReferences(problems: string[], document: DirectoryDocument): void 
     tenant.applications.forEach((app, a) => {
       const path = `${base}.applications[${a}]`;
       appIds.push([`${path}.appId`, app.appId]);
-      objectIds.push(
-        [`${path}.objectId`, app.objectId],
-        [`${path}.servicePrincipal.objectId`, app.servicePrincipal.objectId],
-      );
+      objectIds.push([`${path}.objectId`, app.objectId]);
+      if (app.servicePrincipal) {
+        objectIds.push([`${path}.servicePrincipal.objectId`, app.servicePrincipal.objectId]);
+        principals.set(app.servicePrincipal.objectId, app);
+      }
       app.identifierUris.forEach((uri, u) =>
         identifierUris.push([`${path}.identifierUris[${u}]`, uri]),
       );
@@ -285,7 +351,17 @@ function checkReferences(problems: string[], document: DirectoryDocument): void 
         'app role value',
         app.appRoles.map((role, r) => [`${path}.appRoles[${r}].value`, role.value]),
       );
-      principals.set(app.servicePrincipal.objectId, app);
+      checkUnique(
+        problems,
+        'federated identity credential name',
+        app.federatedIdentityCredentials.map((fic, f) => [
+          `${path}.federatedIdentityCredentials[${f}].name`,
+          fic.name,
+        ]),
+      );
+      app.federatedIdentityCredentials.forEach((fic, f) =>
+        objectIds.push([`${path}.federatedIdentityCredentials[${f}].id`, fic.id]),
+      );
     });
     tenant.managedIdentities.forEach((identity, m) => {
       const path = `${base}.managedIdentities[${m}]`;
@@ -302,7 +378,7 @@ function checkReferences(problems: string[], document: DirectoryDocument): void 
         );
       }
       const resource = tenant.applications.find(
-        (app) => app.servicePrincipal.objectId === assignment.resourceId,
+        (app) => app.servicePrincipal?.objectId === assignment.resourceId,
       );
       if (assignment.resourceId && !resource) {
         problems.push(
@@ -326,6 +402,16 @@ function checkReferences(problems: string[], document: DirectoryDocument): void 
     document.tenants.map((tenant, t) => [`tenants[${t}].tenantId`, tenant.tenantId]),
   );
   checkUnique(problems, 'object id', objectIds);
+  document.tenants.forEach((tenant, t) =>
+    checkUnique(
+      problems,
+      'app role assignment',
+      tenant.appRoleAssignments.map((a, i) => [
+        `tenants[${t}].appRoleAssignments[${i}]`,
+        `${a.principalId}/${a.resourceId}/${a.appRoleId}`,
+      ]),
+    ),
+  );
   checkUnique(problems, 'application/client id', appIds);
   checkUnique(problems, 'identifier URI', identifierUris);
 

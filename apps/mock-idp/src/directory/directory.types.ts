@@ -14,6 +14,9 @@ export interface AppRole {
 export interface PasswordCredential {
   keyId: string;
   displayName?: string;
+  /** First characters of the secret, as Graph shows them (set when Graph's addPassword made it). */
+  hint?: string;
+  startDateTime?: string;
   /** Plain secret (only for throwaway directories written by tests) ... */
   secretText?: string;
   /** ... or its SHA-256, hex encoded: what a committed directory should hold. */
@@ -31,7 +34,10 @@ export interface KeyCredential {
 }
 
 export interface FederatedIdentityCredential {
+  /** Graph id (GUID); derived from the app and the name when the directory file gives none. */
+  id: string;
   name: string;
+  description?: string;
   /** May contain `{authority}` and `{tenantId}`, resolved to this emulator once it listens. */
   issuer: string;
   subject: string;
@@ -54,8 +60,21 @@ export interface Application {
   passwordCredentials: PasswordCredential[];
   keyCredentials: KeyCredential[];
   federatedIdentityCredentials: FederatedIdentityCredential[];
-  servicePrincipal: ServicePrincipal;
+  /** Absent: the app is registered but has no service principal in the tenant (`az ad sp create` not run yet). */
+  servicePrincipal?: ServicePrincipal;
+  /** Object ids of the principals that own the app (the caller that created it through Graph). */
+  owners: string[];
+  createdDateTime?: string;
+  /**
+   * Microsoft's own apps (Microsoft Graph, Azure Resource Manager): only their service principal lives
+   * in the tenant, so Graph lists them under servicePrincipals but not under applications; they are
+   * added to every tenant at load and never written to a state file.
+   */
+  firstParty?: boolean;
 }
+
+/** An application with its service principal: what can be a token resource or a token caller. */
+export type ApplicationWithServicePrincipal = Application & { servicePrincipal: ServicePrincipal };
 
 export type ManagedIdentityType = 'SystemAssigned' | 'UserAssigned';
 
@@ -68,11 +87,14 @@ export interface ManagedIdentity {
 }
 
 export interface AppRoleAssignment {
+  /** Graph's id of the assignment (base64url, not a GUID; see app-role-assignment-id.ts). */
+  id: string;
   /** Object id of the caller: a managed identity's principalId or a service principal's objectId. */
   principalId: string;
   /** Object id of the resource application's service principal. */
   resourceId: string;
   appRoleId: string;
+  createdDateTime?: string;
 }
 
 export interface Tenant {

@@ -40,6 +40,8 @@ export interface IssuedToken {
   kid: string;
 }
 
+export const ISSUED_AT_BACKDATE_SECONDS = 300;
+
 @Injectable()
 export class TokenFactory {
   constructor(
@@ -53,6 +55,8 @@ export class TokenFactory {
     const version = resource.app.requestedAccessTokenVersion === 2 ? '2.0' : '1.0';
     const now = Math.floor(Date.now() / 1000);
     const expiresOn = now + request.lifetimeSeconds;
+    // Entra backdates iat/nbf by about five minutes (tolerance for clients whose clocks run behind).
+    const issuedAt = now - ISSUED_AT_BACKDATE_SECONDS;
     const audience = version === '2.0' ? resource.app.appId : resource.requestedAs;
     const key = this.keys.signingKey;
 
@@ -62,8 +66,8 @@ export class TokenFactory {
         version === '2.0'
           ? this.endpoints.v2Issuer(tenant.tenantId)
           : this.endpoints.v1Issuer(tenant.tenantId),
-      iat: now,
-      nbf: now,
+      iat: issuedAt,
+      nbf: issuedAt,
       exp: expiresOn,
       ...(version === '2.0'
         ? { azp: caller.appId, azpacr: caller.authenticationClass }
