@@ -1,7 +1,7 @@
 // Starts the real protected-api (createProtectedApi, as main.ts does) against a local test IdP,
 // capturing its JSON log lines.
 import type { INestApplication } from '@nestjs/common';
-import { EntraAuthority, type AuthModuleOptions } from '@app/auth';
+import { AuthReadiness, type AuthModuleOptions } from '@app/auth';
 // Test support lives beside the library (not in its production entry point).
 import { TestIdentityProvider } from '@app/auth/testing';
 import { createProtectedApi } from '../src/create-app.js';
@@ -46,7 +46,7 @@ export async function startHarness(
     },
   });
   await app.listen(0, '127.0.0.1');
-  if (waitReady) await app.get(EntraAuthority).whenReady();
+  if (waitReady) await app.get(AuthReadiness).whenReady();
   return {
     idp,
     app,

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { AccessTokenValidator, EntraAuthority } from '@app/auth';
+import { AccessTokenValidator, AuthReadiness } from '@app/auth';
 import { b64url } from './forged-tokens.js';
 import { startHarness, type Harness } from './protected-api-harness.js';
 
@@ -56,7 +56,7 @@ describe('signing keys', () => {
     expect((await get('/api/items', 'not-a-jwt')).status).toBe(401);
 
     idp.jwksBehaviour = 'serve';
-    await app.get(EntraAuthority).whenReady();
+    await app.get(AuthReadiness).whenReady();
     expect((await get('/api/items', token)).status).toBe(200);
   });
 

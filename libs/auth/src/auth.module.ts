@@ -9,6 +9,7 @@ import {
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AUTH_FETCH_JSON, AUTH_OPTIONS } from './auth.constants.js';
+import { AuthReadiness } from './authority/auth-readiness.js';
 import { EntraAuthority } from './authority/entra-authority.js';
 import { resolveAuthOptions, type AuthModuleOptions } from './config/auth-options.js';
 import { TokenValidationErrorFilter } from './filters/token-validation-error.filter.js';
@@ -32,6 +33,7 @@ function providers(globalGuard: boolean): Provider[] {
     { provide: AUTH_OPTIONS, useFactory: resolveAuthOptions, inject: [RAW_OPTIONS] },
     { provide: AUTH_FETCH_JSON, useValue: fetchJson },
     EntraAuthority,
+    { provide: AuthReadiness, useExisting: EntraAuthority },
     AccessTokenValidator,
     EntraBearerStrategy,
     EntraAuthGuard,
@@ -40,7 +42,7 @@ function providers(globalGuard: boolean): Provider[] {
   ];
 }
 
-const EXPORTS = [AUTH_OPTIONS, EntraAuthority, AccessTokenValidator, EntraAuthGuard];
+const EXPORTS = [AUTH_OPTIONS, AuthReadiness, AccessTokenValidator, EntraAuthGuard];
 
 @Module({})
 // oxlint-disable-next-line typescript/no-extraneous-class

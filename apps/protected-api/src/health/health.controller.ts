@@ -1,13 +1,13 @@
 import { Controller, Get, HttpCode, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { EntraAuthority, Public } from '@app/auth';
+import { AuthReadiness, Public } from '@app/auth';
 import type { Response } from 'express';
 
 @ApiTags('health')
 @Public()
 @Controller()
 export class HealthController {
-  constructor(private readonly authority: EntraAuthority) {}
+  constructor(private readonly authority: AuthReadiness) {}
 
   @Get('healthz')
   @HttpCode(HttpStatus.OK)

@@ -19,7 +19,8 @@ export class WhoAmIResponse {
 @Controller('api/whoami')
 export class WhoAmIController {
   @Get()
-  @Auth()
+  // The DESIGN contract: any valid token of this API, even one without roles (ACL-style).
+  @Auth({ allowAcl: true })
   @ApiOkResponse({
     type: WhoAmIResponse,
     description: 'The caller, as the access token describes it',

@@ -16,6 +16,7 @@ import { IssuerTemplate } from '../metadata/issuer-template.js';
 import { fetchOpenIdMetadata, metadataUrl } from '../metadata/openid-metadata.js';
 import { SigningKeyStore } from '../keys/signing-key-store.js';
 import { TokenValidationError } from '../errors/token-validation-error.js';
+import type { AuthReadiness } from './auth-readiness.js';
 import { secondsUntil } from './seconds-until.js';
 
 export interface VersionAuthority {
@@ -28,7 +29,7 @@ const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 30_000;
 
 @Injectable()
-export class EntraAuthority implements OnModuleInit, OnApplicationShutdown {
+export class EntraAuthority implements AuthReadiness, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(EntraAuthority.name);
   private readonly versions = new Map<EntraTokenVersion, VersionAuthority>();
   private readonly keyStores = new Map<string, SigningKeyStore>();

@@ -7,7 +7,10 @@ export interface CallerPrincipal {
   /** Object id of the caller (the service principal for app-only tokens). */
   readonly objectId: string;
   readonly tenantId: string;
+  /** App roles (`roles`); they authorize app-only tokens. */
   readonly roles: readonly string[];
+  /** Delegated scopes (`scp`, space separated in the token); empty on app-only tokens. */
+  readonly scopes: readonly string[];
   readonly tokenVersion: EntraTokenVersion;
   /** True when no user is involved: `idtyp === 'app'`, or `oid === sub` when `idtyp` is absent. */
   readonly isAppOnly: boolean;
@@ -29,6 +32,7 @@ export function toCallerPrincipal(claims: EntraAccessTokenClaims): CallerPrincip
     objectId: claims.oid,
     tenantId: claims.tid,
     roles: Object.freeze([...(claims.roles ?? [])]),
+    scopes: Object.freeze(claims.scp ? claims.scp.split(' ').filter(Boolean) : []),
     tokenVersion: claims.ver,
     isAppOnly: isAppOnlyToken(claims),
     claims: Object.freeze(claims),

@@ -29,6 +29,12 @@ export interface AuthModuleOptions {
   verifiedTokenCacheSize?: number;
   /** Register the guard globally (fail closed; opt out with @Public()). Default true. */
   globalGuard?: boolean;
+  /**
+   * Accept, on routes without a role or scope requirement, tokens that carry neither `roles` nor
+   * `scp` (the API authorizes callers by its own access control list; MIW's
+   * AllowWebApiToBeAuthorizedByACL). Default false; per route: `@AllowAcl()` / `@Auth({ allowAcl: true })`.
+   */
+  allowAclAuthorization?: boolean;
 }
 
 export interface ResolvedAuthOptions {
@@ -45,6 +51,7 @@ export interface ResolvedAuthOptions {
   maxTokenLength: number;
   verifiedTokenCacheSize: number;
   globalGuard: boolean;
+  allowAclAuthorization: boolean;
 }
 
 export const DEFAULT_AUTHORITY = 'https://login.microsoftonline.com';
@@ -178,5 +185,6 @@ export function resolveAuthOptions(
       100_000,
     ),
     globalGuard: options.globalGuard ?? true,
+    allowAclAuthorization: options.allowAclAuthorization ?? false,
   };
 }

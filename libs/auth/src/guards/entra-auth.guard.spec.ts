@@ -7,7 +7,14 @@ import request from 'supertest';
 import { AuthModule } from '../auth.module.js';
 import { EntraAuthority } from '../authority/entra-authority.js';
 import { Public } from '../decorators/public.decorator.js';
-import { AllRoles, Roles } from '../decorators/roles.decorator.js';
+import {
+  AllowAcl,
+  AllRoles,
+  Roles,
+  Scopes,
+  ScopesOrAppRoles,
+} from '../decorators/access.decorators.js';
+import { Auth, type AuthRequirement } from '../decorators/auth.decorator.js';
 import { TestIdentityProvider } from '../testing/test-identity-provider.js';
 
 const TENANT = 'ea1bae79-6a70-405e-bc84-40037bcde9ec';
@@ -52,6 +59,44 @@ class AllRolesController {
   }
 }
 
+@Controller('delegated')
+class DelegatedController {
+  @Get('scope')
+  @Scopes('Items.Read', 'Items.ReadWrite')
+  scope() {
+    return { ok: true };
+  }
+
+  @Get('scope-or-role')
+  @ScopesOrAppRoles(['Items.Read'], ['consumer'])
+  scopeOrRole() {
+    return { ok: true };
+  }
+}
+
+@Controller('any')
+class AnyTokenController {
+  @Get()
+  anyToken() {
+    return { ok: true };
+  }
+
+  @Get('acl')
+  @AllowAcl()
+  acl() {
+    return { ok: true };
+  }
+
+  @Get('auth-acl')
+  @Auth({ allowAcl: true })
+  authAcl() {
+    return { ok: true };
+  }
+}
+
+// A delegated (user) token as Entra issues it: scp, idtyp user, oid != sub, no roles.
+const USER_CLAIMS = { idtyp: 'user', sub: 'a-user-subject', roles: undefined };
+
 describe('EntraAuthGuard route policies', () => {
   let idp: TestIdentityProvider;
   let app: INestApplication;
@@ -72,6 +117,8 @@ describe('EntraAuthGuard route policies', () => {
         SecretListingController,
         MixedController,
         AllRolesController,
+        DelegatedController,
+        AnyTokenController,
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
@@ -84,10 +131,11 @@ describe('EntraAuthGuard route policies', () => {
     await idp.close();
   });
 
-  const status = async (path: string, token?: string) => {
+  const get = (path: string, token?: string) => {
     const call = http().get(path);
-    return (await (token ? call.set('Authorization', `Bearer ${token}`) : call)).status;
+    return token ? call.set('Authorization', `Bearer ${token}`) : call;
   };
+  const status = async (path: string, token?: string) => (await get(path, token)).status;
 
   it('an inherited handler is public on the @Public() controller only, whichever is called first', async () => {
     expect(await status('/open')).toBe(200);
@@ -110,6 +158,111 @@ describe('EntraAuthGuard route policies', () => {
 
   it('refuses an empty role list when the controller is declared', () => {
     expect(() => Roles()).toThrow('Roles() needs at least one non-empty app role name');
-    expect(() => AllRoles('consumer', '')).toThrow('AllRoles() needs at least one');
+    expect(() => AllRoles('consumer', '')).toThrow(
+      'AllRoles() needs at least one non-empty app role name',
+    );
+  });
+
+  it('@Scopes() needs one of the delegated scopes in scp', async () => {
+    const reader = await idp.mint({ claims: { ...USER_CLAIMS, scp: 'User.Read Items.Read' } });
+    expect(await status('/delegated/scope', reader)).toBe(200);
+    const other = await get(
+      '/delegated/scope',
+      await idp.mint({ claims: { ...USER_CLAIMS, scp: 'User.Read' } }),
+    );
+    expect(other.status).toBe(403);
+    expect(other.body).toMatchObject({ code: 'ERR_SCOPE_MISSING', claim: 'scp' });
+    // An app-only token has no scopes: its roles do not stand in for them.
+    expect(await status('/delegated/scope', await idp.mint())).toBe(403);
+  });
+
+  it('@ScopesOrAppRoles() takes a scope of a user token or an app role of an app-only token', async () => {
+    const reader = await idp.mint({ claims: { ...USER_CLAIMS, scp: 'Items.Read' } });
+    expect(await status('/delegated/scope-or-role', reader)).toBe(200);
+    expect(await status('/delegated/scope-or-role', await idp.mint())).toBe(200);
+    // A user token holding the role (user assignment) but not the scope: roles are for app-only tokens.
+    const userWithRole = await idp.mint({
+      claims: { ...USER_CLAIMS, scp: 'User.Read', roles: ['consumer'] },
+    });
+    const refused = await get('/delegated/scope-or-role', userWithRole);
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('ERR_SCOPE_OR_ROLE_MISSING');
+    expect(
+      await status('/delegated/scope-or-role', await idp.mint({ claims: { roles: ['x'] } })),
+    ).toBe(403);
+  });
+
+  it('refuses a token with neither roles nor scp unless the route authorizes by ACL, and says so', async () => {
+    const bare = await idp.mint({ claims: { roles: undefined } });
+    const refused = await get('/any', bare);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'ERR_NO_ROLES_OR_SCOPES' });
+    expect(refused.body.message).toContain('neither app roles (roles) nor delegated scopes (scp)');
+    expect(refused.body.message).toContain('access control list');
+    expect(await status('/any', await idp.mint())).toBe(200);
+    expect(await status('/any', await idp.mint({ claims: { ...USER_CLAIMS, scp: 'x' } }))).toBe(
+      200,
+    );
+    expect(await status('/any/acl', bare)).toBe(200);
+    expect(await status('/any/auth-acl', bare)).toBe(200);
+  });
+
+  it('allowAclAuthorization opts the whole API in to tokens without roles or scp', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        AuthModule.forRoot({
+          authority: idp.authority,
+          tenantId: TENANT,
+          audiences: ['https://myapp.aztoso.com'],
+          allowAclAuthorization: true,
+        }),
+      ],
+      controllers: [AnyTokenController, SecretListingController],
+    }).compile();
+    const aclApp = moduleRef.createNestApplication({ logger: false });
+    await aclApp.init();
+    try {
+      const bare = await idp.mint({ claims: { roles: undefined } });
+      await request(aclApp.getHttpServer())
+        .get('/any')
+        .set('Authorization', `Bearer ${bare}`)
+        .expect(200);
+      // A role requirement still needs its role.
+      await request(aclApp.getHttpServer())
+        .get('/secret')
+        .set('Authorization', `Bearer ${bare}`)
+        .expect(403);
+    } finally {
+      await aclApp.close();
+    }
+  });
+});
+
+describe('Auth() requirements', () => {
+  it('refuses an empty list and two kinds at once, in the types and at run time', () => {
+    // @ts-expect-error an empty role list would silently require nothing
+    expect(() => Auth({ anyRole: [] })).toThrow(
+      'Roles() needs at least one non-empty app role name',
+    );
+    // @ts-expect-error one kind of requirement per route
+    expect(() => Auth({ anyRole: ['a'], allRoles: ['b'] })).toThrow(
+      'Auth() takes one of anyRole, allRoles, anyScope, allowAcl; got anyRole and allRoles',
+    );
+    // @ts-expect-error orAnyRole completes anyScope
+    expect(() => Auth({ orAnyRole: ['a'] })).toThrow('Auth() takes orAnyRole only beside anyScope');
+    const fromJs = { anyScope: [] } as unknown as AuthRequirement;
+    expect(() => Auth(fromJs)).toThrow('Scopes() needs at least one non-empty scope name');
+  });
+
+  it('accepts each kind alone', () => {
+    const requirements: AuthRequirement[] = [
+      {},
+      { anyRole: ['consumer'] },
+      { allRoles: ['consumer', 'admin'] },
+      { anyScope: ['Items.Read'] },
+      { anyScope: ['Items.Read'], orAnyRole: ['consumer'] },
+      { allowAcl: true },
+    ];
+    for (const requirement of requirements) expect(() => Auth(requirement)).not.toThrow();
   });
 });

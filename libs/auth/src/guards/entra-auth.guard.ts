@@ -1,48 +1,39 @@
-// The global guard: every route needs a valid Entra access token unless marked @Public(), and
-// the app roles of @Roles()/@AllRoles(). Whatever goes wrong ends in a refusal (fail closed).
+// The global guard: every route needs a valid Entra access token unless marked @Public(), and what
+// its decorators ask (app roles, scopes: authorization/access-requirement.ts). Whatever goes wrong
+// ends in a refusal (fail closed).
 // One straight path per request: extract the token once, validate it (remembered tokens answer
 // synchronously), authorize the route. Apps that compose passport strategies can use
 // AuthGuard('entra-bearer') from @nestjs/passport instead: same validator, same errors.
-import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { CallerPrincipal } from '../claims/caller-principal.js';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator.js';
-import { ROLES_KEY, type RoleRequirement } from '../decorators/roles.decorator.js';
+import { RequiredAccess } from '../decorators/access.decorators.js';
+import { checkAccess, type AccessRequirement } from '../authorization/access-requirement.js';
+import { AUTH_OPTIONS } from '../auth.constants.js';
+import type { ResolvedAuthOptions } from '../config/auth-options.js';
 import { TokenValidationError } from '../errors/token-validation-error.js';
 import { AccessTokenValidator } from '../validation/access-token-validator.js';
 import { extractBearerToken, type BearerRequest } from '../validation/bearer-header.js';
 
-export function checkRoles(principal: CallerPrincipal, requirement: RoleRequirement): void {
-  if (requirement.roles.length === 0) return;
-  if (!principal.isAppOnly) {
-    throw new TokenValidationError(
-      'ERR_NOT_APP_ONLY',
-      'app roles authorize application (app-only) tokens only',
-    );
-  }
-  const held = (role: string) => principal.roles.includes(role);
-  const ok =
-    requirement.match === 'all' ? requirement.roles.every(held) : requirement.roles.some(held);
-  if (!ok) {
-    const which = requirement.match === 'all' ? 'all of the app roles' : 'the app role';
-    const roles =
-      requirement.match === 'all' ? requirement.roles.join(', ') : requirement.roles.join(' or ');
-    throw new TokenValidationError('ERR_ROLE_MISSING', `the caller needs ${which} ${roles}`);
-  }
-}
-
 interface RoutePolicy {
   isPublic: boolean;
-  requirement?: RoleRequirement;
+  requirement?: AccessRequirement;
 }
 
-// A role requirement always wins over @Public(): `@Public()` on a controller must not silently
-// open a method of it that asks for a role.
+// A requirement always wins over @Public(): `@Public()` on a controller must not silently open a
+// method of it that asks for a role or a scope.
 function readRoutePolicy(
   reflector: Reflector,
   targets: [handler: Function, controller: Function],
 ): RoutePolicy {
-  const requirement = reflector.getAllAndOverride<RoleRequirement | undefined>(ROLES_KEY, targets);
+  const requirement = reflector.getAllAndOverride(RequiredAccess, targets);
   const markedPublic =
     reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets) === true;
   return { isPublic: markedPublic && !requirement, requirement };
@@ -58,6 +49,7 @@ export class EntraAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly validator: AccessTokenValidator,
+    @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
   ) {}
 
   // Synchronous when the token was validated before (Nest then skips a promise per request).
@@ -86,7 +78,7 @@ export class EntraAuthGuard implements CanActivate {
     policy: RoutePolicy,
   ): boolean {
     request.user = principal;
-    if (policy.requirement) checkRoles(principal, policy.requirement);
+    checkAccess(principal, policy.requirement, this.options.allowAclAuthorization);
     return true;
   }
 
