@@ -4,7 +4,7 @@
 // checks; the Entra objects are those of the declaration `npm run provision` applies.
 import { join } from 'node:path';
 import { Reflector } from '@nestjs/core';
-import { ROLES_KEY, type RoleRequirement } from '@app/auth';
+import { RequiredAccess } from '@app/auth';
 import { parseDaemonConfig } from '../../apps/consumer-daemon/src/config/daemon-config.js';
 import { parseProtectedApiConfig } from '../../apps/protected-api/src/config/protected-api-config.js';
 import { protectedApiModule } from '../../apps/protected-api/src/app.module.js';
@@ -47,8 +47,9 @@ function rolesEnforcedByApi(env: Environment): Set<string> {
       (key) => controller.prototype[key] as object,
     );
     for (const target of [controller, ...handlers]) {
-      const requirement = reflector.get<RoleRequirement | undefined>(ROLES_KEY, target as never);
-      requirement?.roles.forEach((role) => roles.add(role));
+      const requirement = reflector.get(RequiredAccess, target as never);
+      if (requirement?.kind === 'appRoles' || requirement?.kind === 'scopesOrAppRoles')
+        requirement.roles.forEach((role) => roles.add(role));
     }
   }
   return roles;

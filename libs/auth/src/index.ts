@@ -13,9 +13,11 @@ export type {
 export { AuthConfigError } from './config/auth-config-error.js';
 export { AUTH_ENV_VARIABLES, authOptionsFromEnv } from './config/auth-env.js';
 export type { AuthModuleOptions } from './config/auth-options.js';
+export type { AccessRequirement } from './authorization/access-requirement.js';
 export {
   AllowAcl,
   AllRoles,
+  RequiredAccess,
   Roles,
   Scopes,
   ScopesOrAppRoles,
