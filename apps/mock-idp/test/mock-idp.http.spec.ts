@@ -237,9 +237,9 @@ describe('managed identity endpoint (App Service / Container Apps)', () => {
     ],
     [
       'a wrong api-version',
-      { resource: DEMO.apiIdentifierUri, 'api-version': '2017-09-01' },
+      { resource: DEMO.apiIdentifierUri, 'api-version': '2018-02-01' },
       consumerHeader,
-      /api-version '2017-09-01' is not supported/,
+      /api-version '2018-02-01' is not supported/,
     ],
     ['no resource', {}, consumerHeader, /'resource' is missing/],
     [
