@@ -7,7 +7,7 @@ const common = {
     '^@app/auth$': '<rootDir>/libs/auth/src/index.ts',
     '^@app/auth/testing$': '<rootDir>/libs/auth/src/testing.ts',
     '^@app/logging$': '<rootDir>/libs/logging/src/index.ts',
-    '^@app/security-headers$': '<rootDir>/libs/security-headers/src/index.ts',
+    '^@app/http-hardening$': '<rootDir>/libs/http-hardening/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -78,6 +78,20 @@ export function localWiring(ports: StackPorts, stateDir: string): Record<Service
   };
 }
 
+/**
+ * Listening addresses for running the stack on a developer machine (npm start, tests): the API
+ * and the daemon on `address` (loopback unless told otherwise), the emulator always on loopback,
+ * because its admin API (faults, key rotation, Graph changes) has no authentication. Containers
+ * leave these unset and listen on every interface.
+ */
+export function localBinding(address = '127.0.0.1'): Record<ServiceName, Env> {
+  return {
+    'mock-idp': { MOCK_IDP_BIND_ADDRESS: '127.0.0.1' },
+    'protected-api': { BIND_ADDRESS: address },
+    'consumer-daemon': { BIND_ADDRESS: address },
+  };
+}
+
 // Variables that would steer the SDK or the services away from the local wiring if inherited
 // from the developer's shell (a real Azure login, a workload-identity token file, ...).
 const INHERITED_VARIABLES_TO_DROP =

@@ -2,11 +2,14 @@
 // with the local wiring, each log line prefixed with its service. Ctrl-C stops all of them.
 // Ports: MOCK_IDP_HTTP_PORT, MOCK_IDP_HTTPS_PORT, API_PORT, DAEMON_PORT override the defaults;
 // AUTH_MODE=federated runs the daemon through the federated identity credential exchange.
+// Everything listens on 127.0.0.1; BIND_ADDRESS (e.g. 0.0.0.0) opens the API and the daemon to
+// other hosts. The emulator stays on loopback: its admin API has no authentication.
 import { join } from 'node:path';
 import {
   DEFAULT_PORTS,
   REPO_ROOT,
   buildIfNeeded,
+  localBinding,
   startStack,
   type RunningStack,
   type ServiceName,
@@ -52,6 +55,8 @@ if (authMode !== 'managed-identity' && authMode !== 'federated') {
   process.exit(2);
 }
 
+const binding = localBinding(process.env.BIND_ADDRESS?.trim() || undefined);
+
 buildIfNeeded((line) => print('stack', line));
 
 let stack: RunningStack | undefined;
@@ -71,7 +76,10 @@ try {
   stack = await startStack({
     ports,
     stateDir: join(REPO_ROOT, '.mock-idp'),
-    env: { 'consumer-daemon': { AUTH_MODE: authMode } },
+    env: {
+      ...binding,
+      'consumer-daemon': { ...binding['consumer-daemon'], AUTH_MODE: authMode },
+    },
     onLine: (service, line) => {
       const shown = formatLogLine(line);
       if (shown !== undefined) print(service, shown);

@@ -6,6 +6,7 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import express from 'express';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { boundSlowClients } from '@app/http-hardening';
 import type { AddressInfo } from 'node:net';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import type { MockIdpConfig } from './config/mock-idp-config.js';
@@ -73,6 +74,7 @@ export async function runMockIdp(config: MockIdpConfig): Promise<RunningMockIdp>
     expressApp,
   );
   const servers: Server[] = [httpServer, httpsServer];
+  servers.forEach(boundSlowClients);
   try {
     const httpPort = await listen(httpServer, config.httpPort, config.bindAddress);
     const httpsPort = await listen(httpsServer, config.httpsPort, config.bindAddress);

@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AUTH_SWAGGER_SCHEME } from '@app/auth';
-import { securityHeaders } from '@app/security-headers';
+import { securityHeaders } from '@app/http-hardening';
 import { protectedApiModule } from './app.module.js';
 import type { ProtectedApiConfig } from './config/protected-api-config.js';
 import { configureRequestBodies } from './http/request-bodies.js';

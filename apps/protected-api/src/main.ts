@@ -1,3 +1,4 @@
+import { boundSlowClients } from '@app/http-hardening';
 import { createProtectedApi } from './create-app.js';
 import {
   ProtectedApiConfigError,
@@ -17,4 +18,8 @@ try {
 const app = await createProtectedApi(config);
 // process.exit(0) after the hooks ran: the orchestrator sees a clean exit.
 app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-await app.listen(config.port);
+boundSlowClients(app.getHttpServer());
+// Without BIND_ADDRESS, Node's default: every interface (IPv6 and IPv4 where available).
+await (config.bindAddress === undefined
+  ? app.listen(config.port)
+  : app.listen(config.port, config.bindAddress));

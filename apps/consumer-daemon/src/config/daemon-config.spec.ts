@@ -33,6 +33,7 @@ describe('parseDaemonConfig', () => {
       federated: undefined,
       callIntervalMs: 5000,
       port: 3001,
+      bindAddress: undefined,
       requestTimeoutMs: 10_000,
       shutdownTimeoutMs: 5000,
       retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 30_000 },
@@ -145,6 +146,17 @@ describe('parseDaemonConfig', () => {
     ).toEqual({
       PORT: 'must be a whole number from 0 to 65535 (got "70000")',
       RETRY_MAX_DELAY_MS: 'must not be below RETRY_BASE_DELAY_MS (5000)',
+    });
+  });
+
+  it('listens on BIND_ADDRESS when given (an IP address or localhost), else on every interface', () => {
+    expect(parseDaemonConfig({ ...MINIMAL, BIND_ADDRESS: '127.0.0.1' }).bindAddress).toBe(
+      '127.0.0.1',
+    );
+    expect(parseDaemonConfig({ ...MINIMAL, BIND_ADDRESS: '::' }).bindAddress).toBe('::');
+    expect(parseDaemonConfig({ ...MINIMAL, BIND_ADDRESS: ' ' }).bindAddress).toBeUndefined();
+    expect(issuesOf({ ...MINIMAL, BIND_ADDRESS: 'example.com' })).toEqual({
+      BIND_ADDRESS: expect.stringMatching(/must be an IP address/),
     });
   });
 

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 // The daemon's whole configuration, read once from the environment at startup. A bad value stops
 // the process before anything runs, with a message naming the variable (see main.ts).
 
@@ -30,6 +32,8 @@ export interface DaemonConfig {
   federated?: FederatedConfig;
   callIntervalMs: number;
   port: number;
+  /** BIND_ADDRESS: the address to listen on; undefined = every interface (what a container needs). */
+  bindAddress?: string;
   requestTimeoutMs: number;
   shutdownTimeoutMs: number;
   retry: RetryBounds;
@@ -113,6 +117,15 @@ class EnvironmentReader {
     return parsed;
   }
 
+  ipAddress(name: string): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined || isIP(value) || value === 'localhost') return value;
+    return this.fail(
+      name,
+      `must be an IP address such as 127.0.0.1 or 0.0.0.0, or localhost (got "${value}")`,
+    );
+  }
+
   optional(name: string): string | undefined {
     return this.raw(name);
   }
@@ -146,6 +159,7 @@ export function parseDaemonConfig(env: Environment): DaemonConfig {
 
   const callIntervalMs = read.integer('CALL_INTERVAL_MS', 5000, 1, 86_400_000);
   const port = read.integer('PORT', 3001, 0, 65_535);
+  const bindAddress = read.ipAddress('BIND_ADDRESS');
   const requestTimeoutMs = read.integer('API_TIMEOUT_MS', 10_000, 1, 600_000);
   const shutdownTimeoutMs = read.integer('SHUTDOWN_TIMEOUT_MS', 5000, 1, 600_000);
   const logLevel = read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
@@ -172,6 +186,7 @@ export function parseDaemonConfig(env: Environment): DaemonConfig {
     federated,
     callIntervalMs,
     port,
+    bindAddress,
     requestTimeoutMs,
     shutdownTimeoutMs,
     retry,

@@ -1,5 +1,5 @@
 // The emulator's security headers, in one place (the console page extends the directives here).
-import { securityHeaders } from '@app/security-headers';
+import { securityHeaders } from '@app/http-hardening';
 import type { Express } from 'express';
 
 export function applySecurityHeaders(expressApp: Express): void {

@@ -1,10 +1,13 @@
 // The environment of protected-api, parsed once at startup. A bad value throws a ConfigError naming
 // the variable (AUTH_* through libs/auth's parser).
 import { AuthConfigError, authOptionsFromEnv, type AuthModuleOptions } from '@app/auth';
+import { isIP } from 'node:net';
 import type { DestinationStream, LevelWithSilent } from 'pino';
 
 export interface ProtectedApiConfig {
   port: number;
+  /** BIND_ADDRESS: the address to listen on; undefined = every interface (what a container needs). */
+  bindAddress?: string;
   logLevel: LevelWithSilent;
   auth: AuthModuleOptions;
   /** Where JSON logs go; stdout when absent (tests capture them). */
@@ -36,6 +39,17 @@ function port(value: string | undefined): number {
   return parsed;
 }
 
+function bindAddress(value: string | undefined): string | undefined {
+  const address = value?.trim();
+  if (!address) return undefined;
+  if (!isIP(address) && address !== 'localhost') {
+    throw new ProtectedApiConfigError(
+      `BIND_ADDRESS must be an IP address such as 127.0.0.1 or 0.0.0.0, or localhost (got ${JSON.stringify(value)})`,
+    );
+  }
+  return address;
+}
+
 function logLevel(value: string | undefined): LevelWithSilent {
   if (value === undefined || value.trim() === '') return 'info';
   const level = value.trim().toLowerCase() as LevelWithSilent;
@@ -53,6 +67,7 @@ export function parseProtectedApiConfig(
   try {
     return {
       port: port(env.PORT),
+      bindAddress: bindAddress(env.BIND_ADDRESS),
       logLevel: logLevel(env.LOG_LEVEL),
       auth: authOptionsFromEnv(env, { realm: 'protected-api' }),
     };
