@@ -46,7 +46,9 @@ param apiMaxReplicas int = 5
 @minValue(1)
 param apiConcurrentRequests int = 50
 
-var entraDeclaration = loadJsonContent('entra/demo.entra.json')
+// any(): the declaration's entries differ in shape (principals by displayName or application,
+// optional fields), which the compiler would otherwise type from this one file's content.
+var entraDeclaration = any(loadJsonContent('entra/demo.entra.json'))
 // The declaration's API is the application that defines app roles; the FIC app is the one that has
 // federated identity credentials (infra/README.md, "One declaration, two tools").
 var apiDeclaration = first(filter(entraDeclaration.applications, app => !empty(app.?appRoles ?? [])))

@@ -546,6 +546,8 @@ export class TemplateEvaluation {
         return JSON.parse(
           readFileSync(resolve(dirname(this.template.path), text(args[0])), 'utf8'),
         );
+      case 'any': // a type assertion, no value change
+        return args[0];
       case 'environment':
         return {
           name: 'AzureCloud',
