@@ -460,6 +460,76 @@ describe('service principals and app role assignments', () => {
   });
 });
 
+describe('addressing and service principal updates', () => {
+  it("reads by alternate key: servicePrincipals(appId='...') and applications(appId='...')", async () => {
+    const graphSp = await graph(
+      'GET',
+      `/v1.0/servicePrincipals(appId='${DEMO.graphAppId}')?$select=id,appRoles`,
+    );
+    expect(graphSp.status).toBe(200);
+    expect(graphSp.body['@odata.context']).toMatch(/#servicePrincipals\(id,appRoles\)\/\$entity$/);
+    expect(graphSp.body.appRoles.length).toBeGreaterThan(3);
+    const api = await graph('GET', `/beta/applications(appId='${DEMO.apiAppId}')`);
+    expect(api.body.identifierUris).toEqual([DEMO.apiIdentifierUri]);
+    expect((await graph('GET', `/v1.0/applications(appId='${DEMO.graphAppId}')`)).status).toBe(404);
+  });
+
+  it('PATCH appRoleAssignmentRequired on a service principal: the next token request without an assignment is AADSTS501051', async () => {
+    const patched = await graph('PATCH', `/v1.0/servicePrincipals/${DEMO.apiSpObjectId}`, {
+      appRoleAssignmentRequired: true,
+    });
+    expect(patched.status).toBe(204);
+    expect(
+      (await graph('GET', `/v1.0/servicePrincipals/${DEMO.apiSpObjectId}`)).body
+        .appRoleAssignmentRequired,
+    ).toBe(true);
+    const refused = await managedIdentityToken(DEMO.apiIdentifierUri, DEMO.noRoleClientId);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error_description).toMatch(/AADSTS501051/);
+    const graphSpId = (await graph('GET', `/v1.0/servicePrincipals(appId='${DEMO.graphAppId}')`))
+      .body.id;
+    expect((await graph('PATCH', `/v1.0/servicePrincipals/${graphSpId}`, {})).status).toBe(403);
+    expect(
+      (await graph('DELETE', `/v1.0/servicePrincipals/${DEMO.consumerPrincipalId}`)).status,
+    ).toBe(400);
+  });
+
+  it('Application.ReadWrite.OwnedBy reaches only the apps the caller created', async () => {
+    const graphSpId = (await graph('GET', `/v1.0/servicePrincipals(appId='${DEMO.graphAppId}')`))
+      .body.id;
+    expect(
+      (
+        await graph('POST', `/v1.0/servicePrincipals/${graphSpId}/appRoleAssignedTo`, {
+          principalId: DEMO.noRolePrincipalId,
+          resourceId: graphSpId,
+          appRoleId: '18a4783c-866b-4cc7-a460-3d5e5662c884',
+        })
+      ).status,
+    ).toBe(201);
+    const owner = (await managedIdentityToken(GRAPH, DEMO.noRoleClientId)).body.access_token;
+    const created = await graph('POST', '/v1.0/applications', { displayName: 'owned' }, owner);
+    expect(created.status).toBe(201);
+    expect(
+      (
+        await graph(
+          'PATCH',
+          `/v1.0/applications/${created.body.id}`,
+          { displayName: 'mine' },
+          owner,
+        )
+      ).status,
+    ).toBe(204);
+    const foreign = await graph(
+      'PATCH',
+      `/v1.0/applications/e9b1e679-457c-4d6e-8944-c086a8500688`,
+      { displayName: 'not mine' },
+      owner,
+    );
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error.message).toMatch(/owner/);
+  });
+});
+
 describe('federated identity credentials', () => {
   const fics = `/beta/applications/${FIC_APP_OBJECT_ID}/federatedIdentityCredentials`;
   const fic = (name: string, subject = 'repo:aztoso/app:ref:refs/heads/main') => ({

@@ -239,6 +239,14 @@ export class IdentityDirectory {
     this.changed();
   }
 
+  updateServicePrincipal(
+    app: ApplicationWithServicePrincipal,
+    patch: Partial<Omit<ServicePrincipal, 'objectId'>>,
+  ): void {
+    Object.assign(app.servicePrincipal, patch);
+    this.changed();
+  }
+
   removeServicePrincipal(tenant: Tenant, app: Application): void {
     this.dropServicePrincipal(tenant, app);
     this.changed();

@@ -1,5 +1,6 @@
 // The Microsoft Graph surface of the emulator, mounted by MockIdpModule: controllers in route
 // order (the fallback for unknown segments last) and the providers they need.
+import { AlternateKeysController } from './alternate-keys.controller.js';
 import { AppRoleAssignmentsController } from './app-role-assignments.controller.js';
 import { ApplicationsController } from './applications.controller.js';
 import { FederatedCredentialsController } from './federated-credentials.controller.js';
@@ -14,6 +15,7 @@ export const GRAPH_CONTROLLERS = [
   FederatedCredentialsController,
   ServicePrincipalsController,
   AppRoleAssignmentsController,
+  AlternateKeysController,
   GraphFallbackController,
 ];
 

@@ -1,7 +1,7 @@
 // Graph /servicePrincipals: create (for an application of the tenant, by appId), get, list
 // (OData), delete. Managed identities are listed too (servicePrincipalType ManagedIdentity), as
 // Graph lists them; Microsoft's first-party service principals (Graph, ARM) are read-only.
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { IdentityDirectory } from '../directory/identity-directory.js';
@@ -19,6 +19,7 @@ import {
   onlyProperties,
   requiredGuid,
   servicePrincipalById,
+  type JsonBody,
 } from './graph-request.js';
 import { GraphViews } from './graph-views.js';
 import { collectionResponse, entityResponse, serviceRoot } from './odata-query.js';
@@ -83,18 +84,11 @@ export class ServicePrincipalsController {
         `The service principal cannot be created, updated, or restored because the service principal name ${appId} is already in use.`,
       );
     assertMayWriteApplication(caller, app);
-    if (
-      body['accountEnabled'] !== undefined &&
-      !booleanValue(body['accountEnabled'], 'accountEnabled')
-    )
-      throw GraphErrors.badRequest(
-        "This emulator models enabled service principals only ('accountEnabled': true).",
-      );
-    const appRoleAssignmentRequired =
-      body['appRoleAssignmentRequired'] === undefined
-        ? false
-        : booleanValue(body['appRoleAssignmentRequired'], 'appRoleAssignmentRequired');
-    this.directory.addServicePrincipal(app, { objectId: randomUUID(), appRoleAssignmentRequired });
+    this.directory.addServicePrincipal(app, {
+      objectId: randomUUID(),
+      appRoleAssignmentRequired:
+        readServicePrincipalChanges(body).appRoleAssignmentRequired ?? false,
+    });
     const created = servicePrincipalById(this.directory, tenant, app.servicePrincipal!.objectId);
     return {
       '@odata.context': `${serviceRoot(req)}/$metadata#servicePrincipals/$entity`,
@@ -102,14 +96,32 @@ export class ServicePrincipalsController {
     };
   }
 
+  @Patch(':id')
+  @HttpCode(204)
+  @GraphAccess('writeApplications')
+  update(@Caller() caller: GraphCaller, @Param('id') id: string, @Body() raw: unknown): void {
+    const sp = this.writableApplicationServicePrincipal(caller, id);
+    const body = jsonBody(raw);
+    onlyProperties(body, SERVICE_PRINCIPAL_PROPERTIES, 'servicePrincipal');
+    if (body['appId'] !== undefined && body['appId'] !== sp.app.appId)
+      throw GraphErrors.badRequest("Property 'appId' of a service principal cannot be changed.");
+    this.directory.updateServicePrincipal(sp.app, readServicePrincipalChanges(body));
+  }
+
   @Delete(':id')
   @HttpCode(204)
   @GraphAccess('writeApplications')
   remove(@Caller() caller: GraphCaller, @Param('id') id: string): void {
+    const sp = this.writableApplicationServicePrincipal(caller, id);
+    this.directory.removeServicePrincipal(caller.tenant, sp.app);
+  }
+
+  /** Managed identities' and Microsoft's service principals are not changed through Graph. */
+  private writableApplicationServicePrincipal(caller: GraphCaller, id: string) {
     const sp = servicePrincipalById(this.directory, caller.tenant, id);
     if (sp.kind === 'managedIdentity')
       throw GraphErrors.badRequest(
-        `Service principal '${sp.objectId}' belongs to a managed identity: it goes away with the identity's Azure resource.`,
+        `Service principal '${sp.objectId}' belongs to a managed identity: it is managed with the identity's Azure resource.`,
       );
     if (sp.app.firstParty)
       throw GraphErrors.forbidden(
@@ -117,6 +129,24 @@ export class ServicePrincipalsController {
         `'${sp.app.displayName}' is a Microsoft first-party service principal.`,
       );
     assertMayWriteApplication(caller, sp.app);
-    this.directory.removeServicePrincipal(caller.tenant, sp.app);
+    return sp;
   }
+}
+
+function readServicePrincipalChanges(body: JsonBody): { appRoleAssignmentRequired?: boolean } {
+  if (
+    body['accountEnabled'] !== undefined &&
+    !booleanValue(body['accountEnabled'], 'accountEnabled')
+  )
+    throw GraphErrors.badRequest(
+      "This emulator models enabled service principals only ('accountEnabled': true).",
+    );
+  return body['appRoleAssignmentRequired'] === undefined
+    ? {}
+    : {
+        appRoleAssignmentRequired: booleanValue(
+          body['appRoleAssignmentRequired'],
+          'appRoleAssignmentRequired',
+        ),
+      };
 }
