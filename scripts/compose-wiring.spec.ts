@@ -9,8 +9,16 @@ interface ComposeFile {
   services: Record<string, { environment: Record<string, string> }>;
 }
 
-const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as ComposeFile;
+const readCompose = (file: string) =>
+  parse(readFileSync(join(REPO_ROOT, file), 'utf8')) as ComposeFile;
+const compose = readCompose('docker-compose.yml');
 const CA_DIRECTORY = '/var/run/mock-idp';
+
+// What only containers need: the other two mount the CA directory, so the emulator keeps its
+// private keys in a volume of its own (locally they stay beside the CA, the default).
+const CONTAINER_ONLY: Partial<Record<ServiceName, Record<string, string>>> = {
+  'mock-idp': { MOCK_IDP_DATA_DIR: '/var/lib/mock-idp' },
+};
 
 const HOST_OF_PORT: Record<number, ServiceName> = {
   [DEFAULT_PORTS.idpHttp]: 'mock-idp',
@@ -34,6 +42,15 @@ describe('docker-compose.yml', () => {
         inContainers(value),
       ]),
     );
-    expect(compose.services[service]?.environment).toEqual(expected);
+    expect(compose.services[service]?.environment).toEqual({
+      ...expected,
+      ...CONTAINER_ONLY[service],
+    });
+  });
+
+  it('docker-compose.federated.yml only switches the daemon to federated mode', () => {
+    expect(readCompose('docker-compose.federated.yml').services).toEqual({
+      'consumer-daemon': { environment: { AUTH_MODE: 'federated' } },
+    });
   });
 });
