@@ -25,7 +25,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   DEMO,
   REPO_ROOT,
@@ -45,18 +45,26 @@ import {
 import { getJson, type JournalEntry } from '../test/support/mock-idp-admin.ts';
 import { autocannon, roundRobinBearer, type AutocannonResult } from './lib/autocannon.ts';
 import { buildAuthOffBundle } from './lib/auth-off-bundle.ts';
-import { median, msUntil200, rssMb, stopProcess } from './lib/measure.ts';
+import { cpuMs, median, msUntil200, rssMb, stopProcess } from './lib/measure.ts';
 import { tokensSignedPerSecond } from './lib/token-signing.ts';
 
 const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+/** Only the req/s comparison (for A/B experiments); nothing is written to bench/results. */
+const THROUGHPUT_ONLY = process.env['BENCH_THROUGHPUT_ONLY'] === '1';
+
 const SECONDS = knob('BENCH_SECONDS', 2);
 const ROUNDS = knob('BENCH_ROUNDS', 4);
 const WARMUP_SECONDS = knob('BENCH_WARMUP_SECONDS', 2);
 const CONNECTIONS = knob('BENCH_CONNECTIONS', 50);
 const DISTINCT_TOKENS = knob('BENCH_TOKENS', 2000);
-const COLD_STARTS = knob('BENCH_COLD_STARTS', 3);
+const COLD_STARTS = THROUGHPUT_ONLY ? 0 : knob('BENCH_COLD_STARTS', 3);
 const DAEMON_CALLS = knob('BENCH_DAEMON_CALLS', 1000);
 const LOG_LEVEL = process.env['BENCH_LOG_LEVEL'] ?? 'info';
+/** More protected-api builds to compare, as id=path/to/main.js,... (A/B experiments). */
+const EXTRA_BUNDLES = (process.env['BENCH_EXTRA_BUNDLES'] ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((pair) => pair.split('=') as [string, string]);
 const SIGNING_SECONDS = 5;
 const PEERS_DIR = join(REPO_ROOT, 'bench/peers');
 const RESULTS_DIR = join(REPO_ROOT, 'bench/results');
@@ -128,6 +136,13 @@ function serverSpecs(authOffBundle: string): ServerSpec[] {
     peer('passport-azure-ad', 'passport-azure-ad 4.3.5 (Express)', true),
     peer('express-oauth2-jwt-bearer', 'express-oauth2-jwt-bearer 1.10 (Express)', true),
     peer('nest-passport-jwt', 'NestJS + passport-jwt + jwks-rsa', true),
+    ...EXTRA_BUNDLES.map(([id, entry]) => ({
+      id,
+      label: id,
+      entry: resolve(entry),
+      auth: true,
+      env: protectedApiEnv,
+    })),
   ];
 }
 
@@ -256,13 +271,16 @@ interface Running {
   runs: Record<Load, number[]>;
   /** req/s / plain Express req/s of the run just before, by load. */
   ratios: Record<Load, number[]>;
+  /** CPU time of the server process per request served, by load. */
+  cpu: Record<Load, number[]>;
 }
 
 async function drive(
   server: Running,
   seconds: number,
   load: { token: string } | { tokens: string[] },
-): Promise<AutocannonResult> {
+): Promise<AutocannonResult & { cpuUsPerRequest: number }> {
+  const cpuBefore = cpuMs(server.child.pid!);
   const result = await autocannon({
     url: `${server.url}${ITEMS_PATH}`,
     connections: CONNECTIONS,
@@ -276,7 +294,8 @@ async function drive(
       `${server.spec.label}: ${result.non2xx} non-2xx responses, ${result.errors} errors: the benchmark is not measuring the handler`,
     );
   }
-  return result;
+  const cpuUsPerRequest = ((cpuMs(server.child.pid!) - cpuBefore) * 1000) / result.requests.total;
+  return { ...result, cpuUsPerRequest };
 }
 
 interface ServerFigures extends StartFigures {
@@ -286,6 +305,8 @@ interface ServerFigures extends StartFigures {
   requestsPerSecondManyTokens: number;
   ratioToExpress: number;
   ratioToExpressManyTokens: number;
+  cpuUsPerRequest: number;
+  cpuUsPerRequestManyTokens: number;
   rssAfterLoadMb: number;
 }
 
@@ -370,19 +391,84 @@ async function daemonRun(
 
 function markdownTable(servers: ServerFigures[]): string {
   const lines = [
-    `| server | req/s, 1 token | x plain Express | x plain Express, ${DISTINCT_TOKENS} distinct tokens | idle RSS | RSS after load | cold start to first 200 |`,
-    '|---|--:|--:|--:|--:|--:|--:|',
+    `| server | req/s, 1 token | x plain Express | x plain Express, ${DISTINCT_TOKENS} distinct tokens | CPU µs/request, 1 token / ${DISTINCT_TOKENS} tokens | idle RSS | RSS after load | cold start to first 200 |`,
+    '|---|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const s of servers) {
     lines.push(
-      `| ${s.label} | ${Math.round(s.requestsPerSecond)} | ${s.ratioToExpress.toFixed(2)} | ${s.ratioToExpressManyTokens.toFixed(2)} | ${Math.round(s.idleRssMb)} MB | ${Math.round(s.rssAfterLoadMb)} MB | ${(s.coldStartMs / 1000).toFixed(2)} s |`,
+      `| ${s.label} | ${Math.round(s.requestsPerSecond)} | ${s.ratioToExpress.toFixed(2)} | ${s.ratioToExpressManyTokens.toFixed(2)} | ${Math.round(s.cpuUsPerRequest)} / ${Math.round(s.cpuUsPerRequestManyTokens)} | ${Math.round(s.idleRssMb)} MB | ${Math.round(s.rssAfterLoadMb)} MB | ${(s.coldStartMs / 1000).toFixed(2)} s |`,
     );
   }
   return lines.join('\n');
 }
 
-// ---------------------------------------------------------------------------------------------
 const startedAt = new Date();
+async function measureDaemonAndReport(
+  servers: ServerFigures[],
+  idpRequestsDuringRounds: number,
+  signedPerSecond: number,
+  tokensPerSecondOverHttp: number,
+  emulatorStart: StartFigures,
+): Promise<void> {
+  // 4. The daemon: cold start, idle RSS, IdP requests per 1000 calls.
+  const managedIdentity = await daemonRun('managed-identity', join(stateDir, 'daemon-mi'));
+  const federated = await daemonRun('federated', join(stateDir, 'daemon-fic'));
+  const daemonStart = managedIdentity.start!;
+
+  const figures = {
+    startedAt: startedAt.toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    settings: {
+      seconds: SECONDS,
+      rounds: ROUNDS,
+      warmupSeconds: WARMUP_SECONDS,
+      connections: CONNECTIONS,
+      distinctTokens: DISTINCT_TOKENS,
+      coldStarts: COLD_STARTS,
+      daemonCalls: DAEMON_CALLS,
+      protectedApiLogLevel: LOG_LEVEL,
+    },
+    servers,
+    idpMetadataAndJwksRequestsDuringRounds: idpRequestsDuringRounds,
+    emulator: {
+      tokensSignedPerSecondOneCore: Math.round(signedPerSecond),
+      tokensPerSecondOverHttp: Math.round(tokensPerSecondOverHttp),
+      ...emulatorStart,
+    },
+    daemon: { ...daemonStart, runs: [managedIdentity.run, federated.run] },
+  };
+
+  const daemonLine = (run: DaemonRun) =>
+    `${run.mode}: ${round1(run.perThousandCalls)} (${run.idpRequests} requests for ${run.calls} calls: ` +
+    `${Object.entries(run.byEndpoint)
+      .map(([endpoint, count]) => `${endpoint} ${count}`)
+      .join(', ')})`;
+  const markdown = [
+    markdownTable(servers),
+    '',
+    `- IdP metadata/JWKS requests during the measured rounds (all servers): ${idpRequestsDuringRounds}`,
+    `- mock-idp: ${figures.emulator.tokensSignedPerSecondOneCore} tokens signed/s on one core (jose RS256 in-process), ` +
+      `${figures.emulator.tokensPerSecondOverHttp} tokens/s over HTTP GET /msi/token (10 connections); ` +
+      `cold start to /healthz 200 ${(emulatorStart.coldStartMs / 1000).toFixed(2)} s; idle RSS ${Math.round(emulatorStart.idleRssMb)} MB`,
+    `- consumer-daemon: cold start to /readyz 200 (token acquired) ${(daemonStart.coldStartMs / 1000).toFixed(2)} s; idle RSS ${Math.round(daemonStart.idleRssMb)} MB`,
+    `- IdP requests per 1000 daemon calls (emulator journal, cleared once the API is ready; CALL_INTERVAL_MS=1): ${daemonLine(managedIdentity.run)}; ${daemonLine(federated.run)}`,
+    '',
+    `Measured ${figures.startedAt} on ${figures.machine.cpus} x ${figures.machine.cpu}, Node ${figures.machine.node}; ` +
+      `${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per load and server, each right after ${SECONDS} s of plain Express (ratios: medians of those pairs); ` +
+      `protected-api LOG_LEVEL=${LOG_LEVEL}; cold start and RSS: median of ${COLD_STARTS} starts.`,
+  ].join('\n');
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  writeFileSync(join(RESULTS_DIR, 'latest.md'), `${markdown}\n`);
+  console.log(`\n${markdown}\n\nwritten to bench/results/latest.json and latest.md`);
+}
+
+// ---------------------------------------------------------------------------------------------
 buildIfNeeded();
 const authOffBundle = await buildAuthOffBundle();
 installPeers();
@@ -403,11 +489,13 @@ try {
   console.log(`minted ${DISTINCT_TOKENS + 1} distinct v1 tokens from the emulator`);
 
   // 1. Emulator signing throughput (in-process, one core; then over HTTP).
-  const signedPerSecond = await tokensSignedPerSecond(DEMO.tenantId, SIGNING_SECONDS);
+  const signedPerSecond = THROUGHPUT_ONLY
+    ? Number.NaN
+    : await tokensSignedPerSecond(DEMO.tenantId, SIGNING_SECONDS);
   const overHttp = await autocannon({
     url: msiTokenUrl(emulator.httpUrl),
     connections: 10,
-    duration: SIGNING_SECONDS,
+    duration: THROUGHPUT_ONLY ? 1 : SIGNING_SECONDS,
     headers: { 'x-identity-header': DEMO.identityHeader },
   });
   console.log(
@@ -460,6 +548,7 @@ try {
       url,
       runs: { one: [], many: [] },
       ratios: { one: [], many: [] },
+      cpu: { one: [], many: [] },
     });
     await msUntil200(`${url}${ITEMS_PATH}`, performance.now(), child, {
       authorization: `Bearer ${token}`,
@@ -485,6 +574,8 @@ try {
         express.runs[load].push(baseline.requests.average);
         server.runs[load].push(result.requests.average);
         server.ratios[load].push(result.requests.average / baseline.requests.average);
+        express.cpu[load].push(baseline.cpuUsPerRequest);
+        server.cpu[load].push(result.cpuUsPerRequest);
       }
     }
     console.log(
@@ -506,68 +597,23 @@ try {
     requestsPerSecondManyTokens: median(server.runs.many),
     ratioToExpress: server === express ? 1 : median(server.ratios.one),
     ratioToExpressManyTokens: server === express ? 1 : median(server.ratios.many),
+    cpuUsPerRequest: median(server.cpu.one),
+    cpuUsPerRequestManyTokens: median(server.cpu.many),
     rssAfterLoadMb: rssMb(server.child.pid!),
     ...starts.get(server.spec.id)!,
   }));
   for (const server of running) await stopProcess(server.child);
   running.length = 0;
 
-  // 4. The daemon: cold start, idle RSS, IdP requests per 1000 calls.
-  const managedIdentity = await daemonRun('managed-identity', join(stateDir, 'daemon-mi'));
-  const federated = await daemonRun('federated', join(stateDir, 'daemon-fic'));
-  const daemonStart = managedIdentity.start!;
-
-  const figures = {
-    startedAt: startedAt.toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpu: cpus()[0]?.model ?? 'unknown',
-      memoryGb: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-    },
-    settings: {
-      seconds: SECONDS,
-      rounds: ROUNDS,
-      warmupSeconds: WARMUP_SECONDS,
-      connections: CONNECTIONS,
-      distinctTokens: DISTINCT_TOKENS,
-      coldStarts: COLD_STARTS,
-      daemonCalls: DAEMON_CALLS,
-      protectedApiLogLevel: LOG_LEVEL,
-    },
-    servers,
-    idpMetadataAndJwksRequestsDuringRounds: idpRequestsDuringRounds,
-    emulator: {
-      tokensSignedPerSecondOneCore: Math.round(signedPerSecond),
-      tokensPerSecondOverHttp: Math.round(overHttp.requests.average),
-      ...emulatorStart,
-    },
-    daemon: { ...daemonStart, runs: [managedIdentity.run, federated.run] },
-  };
-
-  const daemonLine = (run: DaemonRun) =>
-    `${run.mode}: ${round1(run.perThousandCalls)} (${run.idpRequests} requests for ${run.calls} calls: ` +
-    `${Object.entries(run.byEndpoint)
-      .map(([endpoint, count]) => `${endpoint} ${count}`)
-      .join(', ')})`;
-  const markdown = [
-    markdownTable(servers),
-    '',
-    `- IdP metadata/JWKS requests during the measured rounds (all servers): ${idpRequestsDuringRounds}`,
-    `- mock-idp: ${figures.emulator.tokensSignedPerSecondOneCore} tokens signed/s on one core (jose RS256 in-process), ` +
-      `${figures.emulator.tokensPerSecondOverHttp} tokens/s over HTTP GET /msi/token (10 connections); ` +
-      `cold start to /healthz 200 ${(emulatorStart.coldStartMs / 1000).toFixed(2)} s; idle RSS ${Math.round(emulatorStart.idleRssMb)} MB`,
-    `- consumer-daemon: cold start to /readyz 200 (token acquired) ${(daemonStart.coldStartMs / 1000).toFixed(2)} s; idle RSS ${Math.round(daemonStart.idleRssMb)} MB`,
-    `- IdP requests per 1000 daemon calls (emulator journal, cleared once the API is ready; CALL_INTERVAL_MS=1): ${daemonLine(managedIdentity.run)}; ${daemonLine(federated.run)}`,
-    '',
-    `Measured ${figures.startedAt} on ${figures.machine.cpus} x ${figures.machine.cpu}, Node ${figures.machine.node}; ` +
-      `${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per load and server, each right after ${SECONDS} s of plain Express (ratios: medians of those pairs); ` +
-      `protected-api LOG_LEVEL=${LOG_LEVEL}; cold start and RSS: median of ${COLD_STARTS} starts.`,
-  ].join('\n');
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(figures, null, 2)}\n`);
-  writeFileSync(join(RESULTS_DIR, 'latest.md'), `${markdown}\n`);
-  console.log(`\n${markdown}\n\nwritten to bench/results/latest.json and latest.md`);
+  if (THROUGHPUT_ONLY) console.log(`\n${markdownTable(servers)}`);
+  else
+    await measureDaemonAndReport(
+      servers,
+      idpRequestsDuringRounds,
+      signedPerSecond,
+      overHttp.requests.average,
+      emulatorStart,
+    );
 } finally {
   for (const server of running) await stopProcess(server.child);
   await stopService(emulator.service);
