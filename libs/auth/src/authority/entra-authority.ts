@@ -104,23 +104,31 @@ export class EntraAuthority implements AuthReadiness, OnModuleInit, OnApplicatio
     }
   }
 
+  // Both versions at once, each loading its keys as soon as its document names them (v1 and v2
+  // usually share one jwks_uri: one store, one fetch): readiness waits for the slowest chain of
+  // requests, not for the sum of all of them.
   private async load(): Promise<void> {
     const { authority, tenantId, httpTimeoutMs } = this.options;
-    for (const version of VERSIONS) {
-      if (this.versions.has(version)) continue;
-      const metadata = await fetchOpenIdMetadata(
-        metadataUrl(authority, tenantId, version),
-        this.fetchJson,
-        httpTimeoutMs,
-      );
-      this.versions.set(version, {
-        issuer: new IssuerTemplate(metadata.issuer, tenantId),
-        keys: this.keyStoreFor(metadata.jwksUri),
-      });
-    }
-    for (const store of this.keyStores.values()) {
-      if (!store.loaded) await store.refresh();
-    }
+    const results = await Promise.allSettled(
+      VERSIONS.map(async (version) => {
+        let loaded = this.versions.get(version);
+        if (!loaded) {
+          const metadata = await fetchOpenIdMetadata(
+            metadataUrl(authority, tenantId, version),
+            this.fetchJson,
+            httpTimeoutMs,
+          );
+          loaded = {
+            issuer: new IssuerTemplate(metadata.issuer, tenantId),
+            keys: this.keyStoreFor(metadata.jwksUri),
+          };
+          this.versions.set(version, loaded);
+        }
+        if (!loaded.keys.loaded) await loaded.keys.refresh();
+      }),
+    );
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
   }
 
   // v1 and v2 documents may share one jwks_uri: one store (and one fetch) per URI.

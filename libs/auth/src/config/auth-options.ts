@@ -25,8 +25,8 @@ export interface AuthModuleOptions {
   httpTimeoutMs?: number;
   /** Longest accepted token, in characters. Default 8192. */
   maxTokenLength?: number;
-  /** Validated tokens remembered (by exact text) to skip re-verifying their signature; 0 disables. Default 1000. */
-  verifiedTokenCacheSize?: number;
+  /** Memory for validated tokens remembered (by exact text) to skip re-verifying their signature, in MiB; 0 disables. Default 48 (~15,000 Entra tokens). */
+  verifiedTokenCacheMegabytes?: number;
   /** Register the guard globally (fail closed; opt out with @Public()). Default true. */
   globalGuard?: boolean;
   /**
@@ -49,7 +49,7 @@ export interface ResolvedAuthOptions {
   keyCacheMaxAgeMs: number;
   httpTimeoutMs: number;
   maxTokenLength: number;
-  verifiedTokenCacheSize: number;
+  verifiedTokenCacheBytes: number;
   globalGuard: boolean;
   allowAclAuthorization: boolean;
 }
@@ -177,13 +177,15 @@ export function resolveAuthOptions(
       1000,
     httpTimeoutMs: integer(options.httpTimeoutMs, names('httpTimeoutMs'), 5000, 100, 60_000),
     maxTokenLength: integer(options.maxTokenLength, names('maxTokenLength'), 8192, 512, 65_536),
-    verifiedTokenCacheSize: integer(
-      options.verifiedTokenCacheSize,
-      names('verifiedTokenCacheSize'),
-      1000,
-      0,
-      100_000,
-    ),
+    verifiedTokenCacheBytes:
+      integer(
+        options.verifiedTokenCacheMegabytes,
+        names('verifiedTokenCacheMegabytes'),
+        48,
+        0,
+        4096,
+      ) *
+      2 ** 20,
     globalGuard: options.globalGuard ?? true,
     allowAclAuthorization: options.allowAclAuthorization ?? false,
   };

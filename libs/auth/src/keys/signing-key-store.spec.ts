@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { generateKeyPairSync } from 'node:crypto';
 import { createTestSigningKey } from '../testing/test-identity-provider.js';
 import { SigningKeyStore } from './signing-key-store.js';
 
@@ -21,6 +22,16 @@ async function setUp() {
 }
 
 describe('SigningKeyStore', () => {
+  it('refuses an RSA key under 2048 bits, even when leading zero bytes pad its modulus', async () => {
+    const { store, state } = await setUp();
+    const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({
+      format: 'jwk',
+    });
+    const padded = Buffer.concat([Buffer.alloc(130), Buffer.from(small.n!, 'base64url')]);
+    state.keys = [{ ...small, n: padded.toString('base64url'), kid: 'small' }];
+    await expect(store.refresh()).rejects.toThrow(/no usable RS256 signing key/);
+  });
+
   it('refetches for an unknown kid at most once per cooldown, fetches in flight shared', async () => {
     const { store, state } = await setUp();
     await store.refresh();

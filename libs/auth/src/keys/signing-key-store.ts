@@ -4,7 +4,7 @@
 // - cached keys keep serving however old they are; a stale set is refreshed in the background;
 // - every fetch (success or failure) starts the cooldown, and fetches are single-flight, so a flood
 //   of unknown kids costs at most one JWKS request per cooldown.
-import { importJWK, type CryptoKey, type JWK } from 'jose';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { FetchJson } from '../metadata/fetch-json.js';
 import { TokenValidationError } from '../errors/token-validation-error.js';
 import { secondsUntil } from '../authority/seconds-until.js';
@@ -36,7 +36,7 @@ function isUsableRsaSigningKey(jwk: Record<string, unknown>): boolean {
 }
 
 interface ImportedKey {
-  key: CryptoKey;
+  key: KeyObject;
   /** The JWK members the key was imported from; an unchanged JWK keeps its imported key. */
   source: string;
 }
@@ -48,11 +48,11 @@ const keySource = ({ kty, n, e, x5c }: Record<string, unknown>) => JSON.stringif
  * that a refresh (which anyone can trigger with an unknown kid) does not invalidate the tokens
  * verified with it (see VerifiedTokenCache and holds()).
  */
-async function importKeySet(
+function importKeySet(
   document: unknown,
   jwksUri: string,
   previous: ReadonlyMap<string, ImportedKey>,
-): Promise<Map<string, ImportedKey>> {
+): Map<string, ImportedKey> {
   const entries = (document as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(entries)) throw new Error(`${jwksUri} is not a JWK set`);
   const keys = new Map<string, ImportedKey>();
@@ -66,9 +66,12 @@ async function importKeySet(
       keys.set(kid, unchanged);
       continue;
     }
-    const { kty, n, e } = entry as JWK;
+    const { n, e } = entry as { n: string; e: string };
     try {
-      keys.set(kid, { key: (await importJWK({ kty, n, e }, 'RS256')) as CryptoKey, source });
+      // A node:crypto key: the validator verifies with one synchronous call (no WebCrypto job).
+      const key = createPublicKey({ key: { kty: 'RSA', n, e }, format: 'jwk' });
+      if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) continue;
+      keys.set(kid, { key, source });
     } catch {
       // One unusable key must not take the whole set down.
     }
@@ -101,7 +104,7 @@ export class SigningKeyStore {
   }
 
   /** True while `key` is still the key published under `kid` (it has not been rotated out). */
-  holds(kid: string, key: CryptoKey): boolean {
+  holds(kid: string, key: KeyObject): boolean {
     return this.keys.get(kid)?.key === key;
   }
 
@@ -113,7 +116,7 @@ export class SigningKeyStore {
     return this.inflight;
   }
 
-  async getKey(kid: string): Promise<CryptoKey> {
+  async getKey(kid: string): Promise<KeyObject> {
     const key = this.keys.get(kid)?.key;
     const now = this.now();
     if (key) {
@@ -152,7 +155,7 @@ export class SigningKeyStore {
     this.attemptedAt = this.now();
     try {
       const document = await this.options.fetchJson(this.options.jwksUri, this.options.timeoutMs);
-      this.keys = await importKeySet(document, this.options.jwksUri, this.keys);
+      this.keys = importKeySet(document, this.options.jwksUri, this.keys);
       this.loadedAt = this.now();
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));

@@ -11,7 +11,7 @@ const FORBIDDEN_HEADER_PARAMS = ['jwk', 'jku', 'x5u', 'x5c', 'crit', 'b64', 'enc
 
 /** A token whose shape and header are acceptable; its signature and claims are not checked yet. */
 export interface TokenStructure {
-  /** The three base64url segments, as jose's flattenedVerify takes them. */
+  /** The three base64url segments, as the signature check takes them. */
   protectedHeader: string;
   payload: string;
   signature: string;
