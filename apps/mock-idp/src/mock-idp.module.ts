@@ -4,6 +4,8 @@ import type { IncomingMessage } from 'node:http';
 import { maskJwts } from '@app/logging';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminController } from './admin/admin.controller.js';
+import { ConsoleController } from './admin/console/console.controller.js';
+import { TokenInspector } from './admin/token-inspector.js';
 import { FaultInjector } from './admin/fault-injector.js';
 import { Journal } from './admin/journal.js';
 import { ClientAssertionVerifier } from './authority/client-assertion-verifier.js';
@@ -53,7 +55,7 @@ export class MockIdpModule {
         ManagedIdentityController,
         OpenIdMetadataController,
         TokenController,
-        ...(config.adminEnabled ? [AdminController] : []),
+        ...(config.adminEnabled ? [AdminController, ConsoleController] : []),
         ...GRAPH_CONTROLLERS,
       ],
       providers: [
@@ -70,6 +72,7 @@ export class MockIdpModule {
         { provide: APP_FILTER, useClass: EntraExceptionFilter },
         { provide: APP_INTERCEPTOR, useClass: EndpointInterceptor },
         TokenIssuanceLog,
+        TokenInspector,
         PublicEndpoints,
         IdentityDirectory,
         SigningKeyStore,

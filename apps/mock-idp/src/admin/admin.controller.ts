@@ -3,8 +3,10 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { IdentityDirectory } from '../directory/identity-directory.js';
 import { EntraErrors } from '../errors/entra-error.js';
 import { SigningKeyStore } from '../keys/signing-key-store.js';
+import { directoryView } from './directory-view.js';
 import { FaultInjector, parseFaultSpec } from './fault-injector.js';
 import { Journal, JOURNALED_ENDPOINTS, type JournaledEndpoint } from './journal.js';
+import { TokenInspector } from './token-inspector.js';
 
 @Controller('_admin')
 export class AdminController {
@@ -13,7 +15,21 @@ export class AdminController {
     private readonly faults: FaultInjector,
     private readonly keys: SigningKeyStore,
     private readonly directory: IdentityDirectory,
+    private readonly inspector: TokenInspector,
   ) {}
+
+  /** The directory as it is now (Graph changes included), without credentials. */
+  @Get('directory')
+  getDirectory() {
+    return directoryView(this.directory);
+  }
+
+  /** Decodes a token and says whether it would validate against this emulator (console paste box). */
+  @Post('tokens/inspect')
+  @HttpCode(200)
+  inspectToken(@Body() body: unknown) {
+    return this.inspector.inspect((body as { token?: unknown } | undefined)?.token);
+  }
 
   @Get('journal')
   listJournal(@Query('endpoint') endpoint?: string, @Query('sinceId') sinceId?: string) {

@@ -28,6 +28,8 @@ export interface JournalEntry {
   expiresOn?: number;
   /** AADSTS code (e.g. "AADSTS70021") or the OAuth error of a refusal. */
   error?: string;
+  /** The error_description sent with it. */
+  errorDescription?: string;
   /** Id of the admin fault that produced this answer. */
   faultId?: string;
   /** Decoded header and claims of the issued token (never the token itself). */

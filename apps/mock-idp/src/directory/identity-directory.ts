@@ -70,6 +70,10 @@ export class IdentityDirectory {
     return this.document.tenants;
   }
 
+  get containers(): readonly Container[] {
+    return this.document.containers;
+  }
+
   tenant(tenantId: string): Tenant | undefined {
     const id = tenantId.toLowerCase();
     return this.document.tenants.find((tenant) => tenant.tenantId === id);

@@ -27,8 +27,10 @@ export class EntraExceptionFilter implements ExceptionFilter {
       );
       error = EntraErrors.internal();
     }
-    if (record)
+    if (record) {
       record.details.error = error.aadsts === undefined ? error.error : `AADSTS${error.aadsts}`;
+      record.details.errorDescription = error.message;
+    }
     if (res.headersSent) return;
     sendEntraError(req, res, error, shape);
   }

@@ -1,0 +1,41 @@
+// The console: one page, one ES module and one stylesheet, served next to the admin API (same
+// origin, so its fetches need no CORS and a token never leaves the emulator) and only with it.
+// A strict CSP of its own: nothing inline, nothing from another origin.
+import { Controller, Get, Header } from '@nestjs/common';
+import { applyDecorators } from '@nestjs/common';
+import { CONSOLE_PAGE } from './console-page.js';
+import { CONSOLE_SCRIPT } from './console-script.js';
+import { CONSOLE_STYLE } from './console-style.js';
+
+export const CONSOLE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const ConsoleAsset = (contentType: string) =>
+  applyDecorators(
+    Header('Content-Type', contentType),
+    Header('Content-Security-Policy', CONSOLE_CSP),
+    Header('X-Content-Type-Options', 'nosniff'),
+    Header('Referrer-Policy', 'no-referrer'),
+    Header('Cache-Control', 'no-store'),
+  );
+
+@Controller('_admin/console')
+export class ConsoleController {
+  @Get()
+  @ConsoleAsset('text/html; charset=utf-8')
+  page(): string {
+    return CONSOLE_PAGE;
+  }
+
+  @Get('console.js')
+  @ConsoleAsset('text/javascript; charset=utf-8')
+  script(): string {
+    return CONSOLE_SCRIPT;
+  }
+
+  @Get('console.css')
+  @ConsoleAsset('text/css; charset=utf-8')
+  style(): string {
+    return CONSOLE_STYLE;
+  }
+}
