@@ -242,6 +242,30 @@ describe('npm run provision against the emulator', () => {
     expect(again).toContain('No changes: the tenant already matches the declaration.');
   });
 
+  it('--prune removes an app role taken out of the declaration (disabled first, as Graph requires); declaring it again restores it', async () => {
+    // From the declaration of the previous step: the daemon's assignment stays pruned.
+    const trimmed = join(stateDir, 'without-daemon-assignment.entra.json');
+    const declaration = JSON.parse(readFileSync(trimmed, 'utf8'));
+    declaration.applications[0].appRoles = declaration.applications[0].appRoles.filter(
+      (role: { value: string }) => role.value !== 'writer',
+    );
+    const withoutWriter = join(stateDir, 'without-writer.entra.json');
+    writeFileSync(withoutWriter, JSON.stringify(declaration));
+    const pruned = expectSuccess(await provision([withoutWriter, '--prune']));
+    expect(pruned).toContain(
+      "~ application 'aztoso-com-app': disable role writer (removed at the end)",
+    );
+    expect(pruned).toContain("- roles writer of 'aztoso-com-app'");
+    expect(expectSuccess(await provision([withoutWriter, '--prune']))).toContain(
+      'No changes: the tenant already matches the declaration.',
+    );
+    expect(pruned).toContain('Done: 2 changes applied.');
+    // Declared again (same id), writer comes back.
+    const restored = expectSuccess(await provision([trimmed]));
+    expect(restored).toContain("~ application 'aztoso-com-app': add role writer");
+    expect(restored).toContain('Done: 1 change applied.');
+  });
+
   it('a deploying identity without Graph permission gets a 403 that names the permission', async () => {
     const run = await provision([DEMO_DECLARATION], { AZURE_CLIENT_ID: NO_GRAPH.clientId });
     expect(run.code).toBe(1);
@@ -276,5 +300,40 @@ describe('npm run provision against the emulator', () => {
     expect(output).toMatch(/\+ role consumer of 'aztoso-com-app' to 'id-consumer-daemon'/);
     expect(appIdOf(output, 'aztoso-com-app')).toBe(apiAppId);
     expect(appIdOf(output, 'consumer-fic-app')).toBe(ficAppId);
+  });
+});
+
+describe("the demo declaration and the emulator's demo directory", () => {
+  it('say the same: provisioning the declaration into the demo directory changes nothing', async () => {
+    const demoState = mkdtempSync(join(tmpdir(), 'provision-demo-'));
+    const demoPorts: StackPorts = {
+      idpHttp: await freePort(),
+      idpHttps: await freePort(),
+      api: 0,
+      daemon: 0,
+    };
+    const demoIdp = startService(
+      'mock-idp',
+      { ...localWiring(demoPorts, demoState)['mock-idp'], MOCK_IDP_ADMIN_ENABLED: 'false' },
+      () => undefined,
+    );
+    try {
+      await waitForHttp(`http://127.0.0.1:${demoPorts.idpHttp}/healthz`, 30_000, demoIdp.process);
+      const demoAuthority = `https://localhost:${demoPorts.idpHttps}`;
+      const output = expectSuccess(
+        await provision([DEMO_DECLARATION, '--dry-run', '--prune'], {
+          NODE_EXTRA_CA_CERTS: join(demoState, 'ca.pem'),
+          IDENTITY_ENDPOINT: `http://localhost:${demoPorts.idpHttp}/msi/token`,
+          PROVISION_GRAPH_URL: demoAuthority,
+          AZURE_AUTHORITY_HOST: demoAuthority,
+        }),
+      );
+      expect(output).toContain('No changes: the tenant already matches the declaration.');
+      expect(appIdOf(output, 'aztoso-com-app')).toBe(DEMO.apiAppId);
+      expect(appIdOf(output, 'consumer-fic-app')).toBe(DEMO.ficAppId);
+    } finally {
+      await stopService(demoIdp, 5000);
+      rmSync(demoState, { recursive: true, force: true });
+    }
   });
 });
