@@ -18,7 +18,6 @@ describe('signing keys', () => {
   const start = async () => {
     harness = await startHarness({
       keyRefreshCooldownSeconds: COOLDOWN_MS / 1000,
-      keyCacheMaxAgeSeconds: 1,
       httpTimeoutMs: 500,
     });
     return harness;
@@ -58,6 +57,22 @@ describe('signing keys', () => {
     idp.jwksBehaviour = 'serve';
     await app.get(AuthReadiness).whenReady();
     expect((await get('/api/items', token)).status).toBe(200);
+  });
+
+  it('the periodic refresh drops a key the IdP removed, even for a remembered token', async () => {
+    harness = await startHarness({ refreshIntervalSeconds: 1, httpTimeoutMs: 500 });
+    const { idp } = harness;
+    const token = await idp.mint();
+    expect((await get('/api/items', token)).status).toBe(200);
+    expect((await get('/api/items', token)).status).toBe(200); // remembered now
+    const jwksBefore = v1JwksRequests();
+    await idp.rotateKey(true);
+    for (let waited = 0; v1JwksRequests() === jwksBefore && waited < 5000; waited += 100)
+      await sleep(100);
+    await sleep(100); // the refresh's response is being imported
+    const refused = await get('/api/items', token);
+    expect([refused.status, refused.body.code]).toEqual([401, 'ERR_KEY_NOT_FOUND']);
+    expect((await get('/api/items', await idp.mint())).status).toBe(200);
   });
 
   it('picks up a rotated key without a restart, and drops tokens of a key that left the set', async () => {

@@ -1,6 +1,8 @@
 // What the validator needs from the authority, per token version: the issuer template of that
 // version's metadata document and the signing keys of its jwks_uri. Loaded in the background at
 // startup (retrying with backoff) so that liveness never waits on the IdP; `ready` says when done.
+// Then refreshed periodically (metadata and keys, every 12 h by default, as Microsoft.Identity.Web
+// does), so that a key the IdP removed stops validating even for remembered tokens.
 import {
   Inject,
   Injectable,
@@ -17,7 +19,7 @@ import { fetchOpenIdMetadata, metadataUrl } from '../metadata/openid-metadata.js
 import { SigningKeyStore } from '../keys/signing-key-store.js';
 import { TokenValidationError } from '../errors/token-validation-error.js';
 import type { AuthReadiness } from './auth-readiness.js';
-import { secondsUntil } from './seconds-until.js';
+import { MAX_LOAD_RETRY_MS, secondsUntil } from './seconds-until.js';
 
 export interface VersionAuthority {
   issuer: IssuerTemplate;
@@ -26,7 +28,6 @@ export interface VersionAuthority {
 
 const VERSIONS: readonly EntraTokenVersion[] = ['1.0', '2.0'];
 const FIRST_RETRY_MS = 500;
-const MAX_RETRY_MS = 30_000;
 
 @Injectable()
 export class EntraAuthority implements AuthReadiness, OnModuleInit, OnApplicationShutdown {
@@ -34,6 +35,7 @@ export class EntraAuthority implements AuthReadiness, OnModuleInit, OnApplicatio
   private readonly versions = new Map<EntraTokenVersion, VersionAuthority>();
   private readonly keyStores = new Map<string, SigningKeyStore>();
   private retryTimer: NodeJS.Timeout | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
   /** When the next load attempt starts (epoch ms); 0 while one is under way. */
   private nextAttemptAt = 0;
   private stopped = false;
@@ -51,6 +53,7 @@ export class EntraAuthority implements AuthReadiness, OnModuleInit, OnApplicatio
   onApplicationShutdown(): void {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.refreshTimer);
   }
 
   /** True once both metadata documents and their key sets have been loaded. */
@@ -88,6 +91,7 @@ export class EntraAuthority implements AuthReadiness, OnModuleInit, OnApplicatio
         this.logger.log(
           `metadata and signing keys loaded from ${this.options.authority} (tenant ${this.options.tenantId})`,
         );
+        this.scheduleRefresh(this.options.refreshIntervalMs);
         return;
       } catch (error) {
         this.logger.warn(
@@ -99,7 +103,7 @@ export class EntraAuthority implements AuthReadiness, OnModuleInit, OnApplicatio
           this.retryTimer.unref();
         });
         this.nextAttemptAt = 0;
-        delay = Math.min(delay * 2, MAX_RETRY_MS);
+        delay = Math.min(delay * 2, MAX_LOAD_RETRY_MS);
       }
     }
   }
@@ -108,20 +112,11 @@ export class EntraAuthority implements AuthReadiness, OnModuleInit, OnApplicatio
   // usually share one jwks_uri: one store, one fetch): readiness waits for the slowest chain of
   // requests, not for the sum of all of them.
   private async load(): Promise<void> {
-    const { authority, tenantId, httpTimeoutMs } = this.options;
     const results = await Promise.allSettled(
       VERSIONS.map(async (version) => {
         let loaded = this.versions.get(version);
         if (!loaded) {
-          const metadata = await fetchOpenIdMetadata(
-            metadataUrl(authority, tenantId, version),
-            this.fetchJson,
-            httpTimeoutMs,
-          );
-          loaded = {
-            issuer: new IssuerTemplate(metadata.issuer, tenantId),
-            keys: this.keyStoreFor(metadata.jwksUri),
-          };
+          loaded = await this.readMetadata(version);
           this.versions.set(version, loaded);
         }
         if (!loaded.keys.loaded) await loaded.keys.refresh();
@@ -129,6 +124,47 @@ export class EntraAuthority implements AuthReadiness, OnModuleInit, OnApplicatio
     );
     const failure = results.find((result) => result.status === 'rejected');
     if (failure) throw failure.reason;
+  }
+
+  private async readMetadata(version: EntraTokenVersion): Promise<VersionAuthority> {
+    const { authority, tenantId, httpTimeoutMs } = this.options;
+    const metadata = await fetchOpenIdMetadata(
+      metadataUrl(authority, tenantId, version),
+      this.fetchJson,
+      httpTimeoutMs,
+    );
+    return {
+      issuer: new IssuerTemplate(metadata.issuer, tenantId),
+      keys: this.keyStoreFor(metadata.jwksUri),
+    };
+  }
+
+  /** Rereads both metadata documents and every key set in use; on any failure keeps what it had. */
+  private async refreshAll(): Promise<void> {
+    const next = new Map<EntraTokenVersion, VersionAuthority>();
+    for (const version of VERSIONS) next.set(version, await this.readMetadata(version));
+    const inUse = new Set([...next.values()].map(({ keys }) => keys));
+    await Promise.all([...inUse].map((store) => store.refresh()));
+    for (const [version, authority] of next) this.versions.set(version, authority);
+    for (const [jwksUri, store] of this.keyStores) {
+      if (!inUse.has(store)) this.keyStores.delete(jwksUri);
+    }
+  }
+
+  private scheduleRefresh(delayMs: number): void {
+    if (this.stopped) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshAll().then(
+        () => this.scheduleRefresh(this.options.refreshIntervalMs),
+        (error: Error) => {
+          this.logger.warn(
+            `periodic metadata and key refresh failed (${error.message}); cached keys stay in use`,
+          );
+          this.scheduleRefresh(Math.max(1000, this.options.keyRefreshCooldownMs));
+        },
+      );
+    }, delayMs);
+    this.refreshTimer.unref();
   }
 
   // v1 and v2 documents may share one jwks_uri: one store (and one fetch) per URI.
@@ -140,7 +176,6 @@ export class EntraAuthority implements AuthReadiness, OnModuleInit, OnApplicatio
         fetchJson: this.fetchJson,
         timeoutMs: this.options.httpTimeoutMs,
         cooldownMs: this.options.keyRefreshCooldownMs,
-        maxAgeMs: this.options.keyCacheMaxAgeMs,
         onRefreshFailed: (error) =>
           this.logger.warn(`signing keys not refreshed; cached keys stay in use: ${error.message}`),
       });

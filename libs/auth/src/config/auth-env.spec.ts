@@ -26,6 +26,14 @@ describe('authOptionsFromEnv', () => {
     expect(resolved.allowedClientIds).toBeUndefined();
   });
 
+  it("AUTH_ALLOWED_TENANTS='*' accepts any tenant (multi-tenant)", () => {
+    expect(
+      resolveAuthOptions(authOptionsFromEnv({ ...BASE, AUTH_ALLOWED_TENANTS: '*' })),
+    ).toMatchObject({
+      allowedTenants: '*',
+    });
+  });
+
   it('defaults the authority to Entra', () => {
     expect(resolveAuthOptions(authOptionsFromEnv(BASE)).authority).toBe(
       'https://login.microsoftonline.com',

@@ -1,7 +1,7 @@
 // AUTH_* environment variables -> AuthModuleOptions, validated once at startup. A bad value throws
 // an AuthConfigError naming the variable.
 import { AuthConfigError } from './auth-config-error.js';
-import { resolveAuthOptions, type AuthModuleOptions } from './auth-options.js';
+import { ANY_TENANT, resolveAuthOptions, type AuthModuleOptions } from './auth-options.js';
 
 export const AUTH_ENV_VARIABLES = {
   authority: 'AUTH_AUTHORITY_HOST',
@@ -62,7 +62,10 @@ export function authOptionsFromEnv(
     ...overrides,
     authority: text(env, AUTH_ENV_VARIABLES.authority),
     tenantId,
-    allowedTenants: list(env, AUTH_ENV_VARIABLES.allowedTenants),
+    allowedTenants:
+      text(env, AUTH_ENV_VARIABLES.allowedTenants) === ANY_TENANT
+        ? ANY_TENANT
+        : list(env, AUTH_ENV_VARIABLES.allowedTenants),
     audiences,
     clockSkewSeconds: integer(env, AUTH_ENV_VARIABLES.clockSkewSeconds),
     allowedClientIds: list(env, AUTH_ENV_VARIABLES.allowedClientIds),

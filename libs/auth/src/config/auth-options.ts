@@ -7,8 +7,11 @@ export interface AuthModuleOptions {
   authority?: string;
   /** Home tenant (GUID): whose metadata documents and signing keys are used. */
   tenantId: string;
-  /** Tenants whose tokens are accepted (GUIDs). Default: [tenantId]. */
-  allowedTenants?: readonly string[];
+  /**
+   * Tenants whose tokens are accepted (GUIDs). Default: [tenantId]. `'*'`: any tenant (a
+   * multi-tenant API), each token's `tid` still checked against its issuer; see the README's risks.
+   */
+  allowedTenants?: readonly string[] | typeof ANY_TENANT;
   /** Accepted `aud` values: App ID URIs (`https://...`, `api://...`) and/or the API's client id. */
   audiences: readonly string[];
   /** Tolerance for `exp` and `nbf`. Default 300. */
@@ -17,10 +20,10 @@ export interface AuthModuleOptions {
   allowedClientIds?: readonly string[];
   /** `realm` of the WWW-Authenticate challenge. Default 'api'. */
   realm?: string;
-  /** Minimum time between two JWKS fetches caused by unknown `kid`s or failures. Default 30. */
+  /** Minimum time between two JWKS fetches forced by an unknown `kid` that the fetch did not find. Default 300. */
   keyRefreshCooldownSeconds?: number;
-  /** Age after which the key set is refreshed in the background (cached keys keep serving). Default 3600. */
-  keyCacheMaxAgeSeconds?: number;
+  /** Period of the automatic refresh of metadata and keys (cached keys serve while the IdP is down). Default 43200 (12 h). */
+  refreshIntervalSeconds?: number;
   /** Timeout of each metadata or JWKS request. Default 5000. */
   httpTimeoutMs?: number;
   /** Longest accepted token, in characters. Default 8192. */
@@ -37,16 +40,19 @@ export interface AuthModuleOptions {
   allowAclAuthorization?: boolean;
 }
 
+/** `allowedTenants: '*'`: tokens of any Entra tenant (multi-tenant API). */
+export const ANY_TENANT = '*';
+
 export interface ResolvedAuthOptions {
   authority: string;
   tenantId: string;
-  allowedTenants: ReadonlySet<string>;
+  allowedTenants: ReadonlySet<string> | typeof ANY_TENANT;
   audiences: ReadonlySet<string>;
   clockSkewSeconds: number;
   allowedClientIds?: ReadonlySet<string>;
   realm: string;
   keyRefreshCooldownMs: number;
-  keyCacheMaxAgeMs: number;
+  refreshIntervalMs: number;
   httpTimeoutMs: number;
   maxTokenLength: number;
   verifiedTokenCacheBytes: number;
@@ -143,9 +149,10 @@ export function resolveAuthOptions(
     throw new AuthConfigError('AuthModule options', 'must be an object');
   }
   const tenantId = guid(options.tenantId, names('tenantId'));
-  const allowedTenants = guidList(options.allowedTenants, names('allowedTenants'), true) ?? [
-    tenantId,
-  ];
+  const allowedTenants =
+    options.allowedTenants === ANY_TENANT
+      ? ANY_TENANT
+      : new Set(guidList(options.allowedTenants, names('allowedTenants'), true) ?? [tenantId]);
   if (!Array.isArray(options.audiences) || options.audiences.length === 0) {
     throw new AuthConfigError(
       names('audiences'),
@@ -159,7 +166,7 @@ export function resolveAuthOptions(
   return {
     authority: authorityUrl(options.authority, names('authority')),
     tenantId,
-    allowedTenants: new Set(allowedTenants),
+    allowedTenants,
     audiences: new Set(options.audiences.map((value) => parseAudience(value, names('audiences')))),
     clockSkewSeconds: integer(options.clockSkewSeconds, names('clockSkewSeconds'), 300, 0, 3600),
     allowedClientIds: allowedClientIds && new Set(allowedClientIds),
@@ -168,13 +175,18 @@ export function resolveAuthOptions(
       integer(
         options.keyRefreshCooldownSeconds,
         names('keyRefreshCooldownSeconds'),
-        30,
+        300,
         0,
         86_400,
       ) * 1000,
-    keyCacheMaxAgeMs:
-      integer(options.keyCacheMaxAgeSeconds, names('keyCacheMaxAgeSeconds'), 3600, 1, 7 * 86_400) *
-      1000,
+    refreshIntervalMs:
+      integer(
+        options.refreshIntervalSeconds,
+        names('refreshIntervalSeconds'),
+        43_200,
+        1,
+        7 * 86_400,
+      ) * 1000,
     httpTimeoutMs: integer(options.httpTimeoutMs, names('httpTimeoutMs'), 5000, 100, 60_000),
     maxTokenLength: integer(options.maxTokenLength, names('maxTokenLength'), 8192, 512, 65_536),
     verifiedTokenCacheBytes:

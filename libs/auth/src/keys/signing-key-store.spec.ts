@@ -10,7 +10,6 @@ async function setUp() {
     jwksUri: 'http://idp/keys',
     timeoutMs: 1000,
     cooldownMs: 30_000,
-    maxAgeMs: 3_600_000,
     now: () => state.now,
     fetchJson: async () => {
       state.fetches++;
@@ -43,6 +42,29 @@ describe('SigningKeyStore', () => {
     expect(state.fetches).toBe(2);
     await expect(store.getKey('nope')).rejects.toMatchObject({ code: 'ERR_KEY_NOT_FOUND' });
     expect(state.fetches).toBe(2);
+    state.now += 30_000;
+    await expect(store.getKey('nope')).rejects.toMatchObject({ code: 'ERR_KEY_NOT_FOUND' });
+    expect(state.fetches).toBe(3);
+  });
+
+  it('a forced refresh that found its kid (a real rollover) does not start the cooldown', async () => {
+    const { store, state } = await setUp();
+    await store.refresh();
+    for (const kid of ['k2', 'k3']) {
+      state.keys = [...state.keys, (await createTestSigningKey(kid)).publicJwk];
+      await expect(store.getKey(kid)).resolves.toBeDefined();
+    }
+    expect(state.fetches).toBe(3);
+  });
+
+  it('keeps the issuer a JWK names (Entra v2 keys), for the claim policy', async () => {
+    const { store, state } = await setUp();
+    const [published] = state.keys as Record<string, unknown>[];
+    state.keys = [{ ...published, issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0' }];
+    await store.refresh();
+    expect((await store.getKey('k1')).issuer).toBe(
+      'https://login.microsoftonline.com/{tenantid}/v2.0',
+    );
   });
 
   it('keeps serving cached keys, however old, while the IdP is down; failures also start the cooldown', async () => {
@@ -53,7 +75,8 @@ describe('SigningKeyStore', () => {
     await expect(store.getKey('k1')).resolves.toBeDefined();
     await expect(store.getKey('k1')).resolves.toBeDefined();
     await expect(store.getKey('other')).rejects.toMatchObject({ code: 'ERR_KEY_NOT_FOUND' });
-    expect(state.fetches).toBe(2); // the initial load and one background refresh
+    await expect(store.getKey('another')).rejects.toMatchObject({ code: 'ERR_KEY_NOT_FOUND' });
+    expect(state.fetches).toBe(2); // the initial load and one forced (failed) refresh
   });
 
   it('says the keys are unavailable (not that the kid is unknown) before the first load', async () => {
@@ -65,11 +88,11 @@ describe('SigningKeyStore', () => {
   it('keeps the imported key object of a kid whose JWK is unchanged across refreshes', async () => {
     const { store, state } = await setUp();
     await store.refresh();
-    const key = await store.getKey('k1');
+    const { key } = await store.getKey('k1');
     state.now = 31_000;
     await expect(store.getKey('random-kid')).rejects.toMatchObject({ code: 'ERR_KEY_NOT_FOUND' });
     expect(state.fetches).toBe(2);
-    expect(await store.getKey('k1')).toBe(key);
+    expect((await store.getKey('k1')).key).toBe(key);
     expect(store.holds('k1', key)).toBe(true);
   });
 
@@ -77,10 +100,10 @@ describe('SigningKeyStore', () => {
     const { store, state } = await setUp();
     const [published] = state.keys as Record<string, unknown>[];
     await store.refresh();
-    const key = await store.getKey('k1');
+    const { key } = await store.getKey('k1');
     state.keys = [{ ...published, x5c: ['MIIBcertificate'] }];
     await store.refresh();
-    const withCertificate = await store.getKey('k1');
+    const { key: withCertificate } = await store.getKey('k1');
     expect(withCertificate).not.toBe(key);
     expect(store.holds('k1', key)).toBe(false);
 
@@ -88,7 +111,7 @@ describe('SigningKeyStore', () => {
     state.keys = [replacement.publicJwk];
     await store.refresh();
     expect(store.holds('k1', withCertificate)).toBe(false);
-    expect(await store.getKey('k1')).not.toBe(withCertificate);
+    expect((await store.getKey('k1')).key).not.toBe(withCertificate);
   });
 
   it('keeps the previous keys when a refresh returns no usable RS256 key', async () => {

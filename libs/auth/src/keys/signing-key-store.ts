@@ -1,9 +1,15 @@
 // Signing keys of one JWKS, by kid. Not jose's createRemoteJWKSet: once its cacheMaxAge passes, that
 // one awaits a refetch on every request and fails them all while the IdP is down, and a failed
-// fetch does not start its cooldown, so unknown kids hammer an IdP that is down. Here:
-// - cached keys keep serving however old they are; a stale set is refreshed in the background;
-// - every fetch (success or failure) starts the cooldown, and fetches are single-flight, so a flood
-//   of unknown kids costs at most one JWKS request per cooldown.
+// fetch does not start its cooldown, so unknown kids hammer an IdP that is down. Here (as in
+// Microsoft.Identity.Web):
+// - the owner refreshes the set periodically (EntraAuthority, every 12 h by default), so a key the
+//   IdP removed stops validating; cached keys keep serving while the IdP is down;
+// - an unknown kid forces a refresh at most once per cooldown (5 min by default), single-flight,
+//   so a flood of random kids costs at most one JWKS request per cooldown. A forced refresh that
+//   found its kid (a real key rollover) does not start the cooldown: the next rollover is picked
+//   up as quickly.
+// - a key may name its issuer (Entra's v2 keys do, with a {tenantid} placeholder): tokens it
+//   signed must carry that issuer (checked by the claim policy).
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { FetchJson } from '../metadata/fetch-json.js';
 import { TokenValidationError } from '../errors/token-validation-error.js';
@@ -14,7 +20,6 @@ export interface SigningKeyStoreOptions {
   fetchJson: FetchJson;
   timeoutMs: number;
   cooldownMs: number;
-  maxAgeMs: number;
   now?: () => number;
   onRefreshFailed?: (error: Error) => void;
 }
@@ -35,13 +40,19 @@ function isUsableRsaSigningKey(jwk: Record<string, unknown>): boolean {
   );
 }
 
-interface ImportedKey {
+/** A published key, and the issuer it is for when the JWK says (`issuer`, maybe `{tenantid}`). */
+export interface SigningKey {
   key: KeyObject;
+  issuer?: string;
+}
+
+interface ImportedKey extends SigningKey {
   /** The JWK members the key was imported from; an unchanged JWK keeps its imported key. */
   source: string;
 }
 
-const keySource = ({ kty, n, e, x5c }: Record<string, unknown>) => JSON.stringify([kty, n, e, x5c]);
+const keySource = ({ kty, n, e, x5c, issuer }: Record<string, unknown>) =>
+  JSON.stringify([kty, n, e, x5c, issuer]);
 
 /**
  * The usable keys of a JWK set. A kid whose JWK did not change keeps its previous key object, so
@@ -67,11 +78,12 @@ function importKeySet(
       continue;
     }
     const { n, e } = entry as { n: string; e: string };
+    const issuer = typeof entry.issuer === 'string' && entry.issuer ? entry.issuer : undefined;
     try {
       // A node:crypto key: the validator verifies with one synchronous call (no WebCrypto job).
       const key = createPublicKey({ key: { kty: 'RSA', n, e }, format: 'jwk' });
       if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) continue;
-      keys.set(kid, { key, source });
+      keys.set(kid, issuer === undefined ? { key, source } : { key, issuer, source });
     } catch {
       // One unusable key must not take the whole set down.
     }
@@ -83,7 +95,8 @@ function importKeySet(
 export class SigningKeyStore {
   private keys = new Map<string, ImportedKey>();
   private loadedAt = Number.NEGATIVE_INFINITY;
-  private attemptedAt = Number.NEGATIVE_INFINITY;
+  /** Last forced refresh that did not bring the kid it was for (or failed): starts the cooldown. */
+  private forcedAt = Number.NEGATIVE_INFINITY;
   private inflight: Promise<void> | undefined;
   private readonly now: () => number;
 
@@ -116,24 +129,20 @@ export class SigningKeyStore {
     return this.inflight;
   }
 
-  async getKey(kid: string): Promise<KeyObject> {
-    const key = this.keys.get(kid)?.key;
-    const now = this.now();
-    if (key) {
-      if (now - this.loadedAt >= this.options.maxAgeMs && this.mayFetch(now))
-        this.refreshInBackground();
-      return key;
-    }
-    if (this.inflight || this.mayFetch(now)) {
+  async getKey(kid: string): Promise<SigningKey> {
+    const known = this.keys.get(kid);
+    if (known) return known;
+    if (this.inflight || this.now() - this.forcedAt >= this.options.cooldownMs) {
       await this.refresh().catch(() => undefined);
-      const fetched = this.keys.get(kid)?.key;
+      const fetched = this.keys.get(kid);
       if (fetched) return fetched;
+      this.forcedAt = this.now();
     }
     if (!this.loaded) {
       throw new TokenValidationError(
         'ERR_KEYS_UNAVAILABLE',
         'the signing keys of the issuer could not be loaded yet; retry later',
-        { retryAfterSeconds: secondsUntil(this.attemptedAt + this.options.cooldownMs, this.now()) },
+        { retryAfterSeconds: secondsUntil(this.forcedAt + this.options.cooldownMs, this.now()) },
       );
     }
     throw new TokenValidationError(
@@ -143,16 +152,7 @@ export class SigningKeyStore {
     );
   }
 
-  private mayFetch(now: number): boolean {
-    return now - this.attemptedAt >= this.options.cooldownMs;
-  }
-
-  private refreshInBackground(): void {
-    this.refresh().catch(() => undefined);
-  }
-
   private async fetchKeys(): Promise<void> {
-    this.attemptedAt = this.now();
     try {
       const document = await this.options.fetchJson(this.options.jwksUri, this.options.timeoutMs);
       this.keys = importKeySet(document, this.options.jwksUri, this.keys);

@@ -55,6 +55,8 @@ export class TestIdentityProvider {
   readonly jwksRequests: string[] = [];
   metadataRequests = 0;
   jwksBehaviour: JwksBehaviour = 'serve';
+  /** `issuer` of the keys in the v2 JWKS; Entra publishes its `{tenantid}` template there. */
+  v2KeyIssuer: string;
   /** Keys published in the JWKS; `signingKey` signs minted tokens. */
   publishedKeys: TestSigningKey[];
   readonly authority: string;
@@ -78,6 +80,7 @@ export class TestIdentityProvider {
     this.signingKey = signingKey;
     this.issuerPlaceholder = issuerPlaceholder;
     this.publishedKeys = [signingKey];
+    this.v2KeyIssuer = this.v2Issuer('{tenantid}');
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -181,12 +184,16 @@ export class TestIdentityProvider {
         id_token_signing_alg_values_supported: ['RS256'],
       });
     }
-    if (/^\/[^/]+\/discovery(\/v2\.0)?\/keys$/.test(path)) {
+    const jwks = /^\/[^/]+\/discovery(\/v2\.0)?\/keys$/.exec(path);
+    if (jwks) {
       this.jwksRequests.push(path);
       if (this.jwksBehaviour === 'drop') return void request.socket.destroy();
       if (this.jwksBehaviour === 'fail')
         return this.json(response, { error: 'temporarily_unavailable' }, 503);
-      return this.json(response, { keys: this.publishedKeys.map((key) => key.publicJwk) });
+      const issuer = jwks[1] ? { issuer: this.v2KeyIssuer } : {};
+      return this.json(response, {
+        keys: this.publishedKeys.map((key) => ({ ...key.publicJwk, ...issuer })),
+      });
     }
     this.json(response, { error: 'not_found' }, 404);
   }

@@ -102,6 +102,29 @@ describe('AccessTokenValidator', () => {
     });
   });
 
+  it('refuses a token whose issuer is not the one its signing key names (v2 key issuer)', async () => {
+    const homeIssuer = idp.v2KeyIssuer;
+    idp.v2KeyIssuer = idp.v2Issuer(OTHER_TENANT);
+    const previousKey = idp.signingKey;
+    await idp.rotateKey(); // a new kid makes the validator read the key set again
+    try {
+      await expect(validate(await idp.mint({ version: '2.0' }))).rejects.toMatchObject({
+        code: 'ERR_ISSUER_INVALID',
+        claim: 'iss',
+        message: expect.stringContaining('is not the issuer of the signing key'),
+      });
+      // The key's own tenant is accepted with it.
+      const partner = await idp.mint({
+        version: '2.0',
+        claims: { tid: OTHER_TENANT, iss: idp.v2Issuer(OTHER_TENANT) },
+      });
+      await expect(validate(partner)).resolves.toMatchObject({ tenantId: OTHER_TENANT });
+    } finally {
+      idp.v2KeyIssuer = homeIssuer;
+      idp.signingKey = previousKey;
+    }
+  });
+
   it('answers a token it validated before without verifying it again, synchronously', async () => {
     const token = await idp.mint();
     const first = await validate(token);
@@ -130,10 +153,41 @@ describe('AccessTokenValidator', () => {
 
   it('still refuses a remembered token once it expires', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = await idp.mint({ claims: { exp: now - 299 } });
+    const exp = now - 297; // within the 300 s skew for about 3 s (a loaded machine is slow)
+    const token = await idp.mint({ claims: { exp } });
     await expect(validate(token)).resolves.toBeDefined();
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const expiresAt = (exp + 300) * 1000;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 50));
     await expect(validate(token)).rejects.toMatchObject({ code: 'ERR_TOKEN_EXPIRED' });
+  });
+
+  it("allowedTenants '*': any tenant, each token's tid still the tenant of its issuer", async () => {
+    const anyTenant = await Test.createTestingModule({
+      imports: [
+        AuthModule.forRoot({
+          authority: idp.authority,
+          tenantId: TENANT,
+          allowedTenants: '*',
+          audiences: ['https://myapp.aztoso.com'],
+        }),
+      ],
+    }).compile();
+    await anyTenant.init();
+    try {
+      await anyTenant.get(EntraAuthority).whenReady();
+      const multi = anyTenant.get(AccessTokenValidator);
+      const stranger = '0b0e3a4c-1d2e-4f3a-8b9c-0d1e2f3a4b5c';
+      const token = await idp.mint({ claims: { tid: stranger, iss: idp.v1Issuer(stranger) } });
+      await expect(Promise.resolve().then(() => multi.validate(token))).resolves.toMatchObject({
+        tenantId: stranger,
+      });
+      const mismatched = await idp.mint({ claims: { tid: stranger, iss: idp.v1Issuer(TENANT) } });
+      await expect(Promise.resolve().then(() => multi.validate(mismatched))).rejects.toMatchObject({
+        code: 'ERR_TENANT_MISMATCH',
+      });
+    } finally {
+      await anyTenant.close();
+    }
   });
 
   it('refuses callers outside allowedClientIds with 403 ERR_CLIENT_NOT_ALLOWED', async () => {

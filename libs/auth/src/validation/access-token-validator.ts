@@ -74,10 +74,10 @@ export class AccessTokenValidator {
     const structure = parseTokenStructure(token);
     const authority = this.authority.forVersion(structure.version);
     const { keys } = authority;
-    const key = await keys.getKey(structure.kid);
+    const { key, issuer: keyIssuer } = await keys.getKey(structure.kid);
     verifySignature(structure, key);
     const claims = checkClaimTypes(structure.claims, structure.version);
-    checkClaimPolicy(claims, authority.issuer, this.options);
+    checkClaimPolicy(claims, { metadata: authority.issuer, signingKey: keyIssuer }, this.options);
     const principal = toCallerPrincipal(claims);
     this.verified.set({ token, principal, kid: structure.kid, key, keys });
     return principal;

@@ -1,7 +1,12 @@
 // Stage 4 of validation: the claims say this token is for this API, now, from an allowed tenant and
 // caller. Lifetime is also what a remembered token is rechecked against on every use.
 import type { EntraAccessTokenClaims } from '../claims/entra-access-token-claims.js';
-import { isGuid, normalizeAudience, type ResolvedAuthOptions } from '../config/auth-options.js';
+import {
+  ANY_TENANT,
+  isGuid,
+  normalizeAudience,
+  type ResolvedAuthOptions,
+} from '../config/auth-options.js';
 import { TokenValidationError } from '../errors/token-validation-error.js';
 import type { IssuerTemplate } from '../metadata/issuer-template.js';
 import { shown } from './shown.js';
@@ -27,7 +32,10 @@ export function checkLifetime(
   }
 }
 
-/** `iss` has the shape of the token version's issuer, `tid` is the issuer's tenant and allowed. */
+/**
+ * `iss` has the shape of the token version's issuer, `tid` is the issuer's tenant (a GUID), and
+ * that tenant is allowed. With ANY_TENANT this is what MIW's AadIssuerValidator does per token.
+ */
 export function checkIssuerAndTenant(
   { tid, iss, ver }: Pick<EntraAccessTokenClaims, 'tid' | 'iss' | 'ver'>,
   issuer: IssuerTemplate,
@@ -55,10 +63,31 @@ export function checkIssuerAndTenant(
       { claim: 'tid' },
     );
   }
-  if (!allowedTenants.has(tid.toLowerCase())) {
+  if (allowedTenants !== ANY_TENANT && !allowedTenants.has(tid.toLowerCase())) {
     throw new TokenValidationError('ERR_TENANT_NOT_ALLOWED', `tenant ${tid} is not allowed`, {
       claim: 'tid',
     });
+  }
+}
+
+const TENANT_PLACEHOLDER = /\{tenantid\}/i;
+
+/**
+ * A key that names its issuer (Entra's v2 keys: `https://login.microsoftonline.com/{tenantid}/v2.0`)
+ * signs only tokens of that issuer: a key of one cloud or tenant cannot vouch for another's tokens.
+ */
+export function checkSigningKeyIssuer(
+  { iss, tid }: Pick<EntraAccessTokenClaims, 'iss' | 'tid'>,
+  keyIssuer: string | undefined,
+): void {
+  if (keyIssuer === undefined) return;
+  const expected = keyIssuer.replace(TENANT_PLACEHOLDER, tid);
+  if (iss !== expected && iss.toLowerCase() !== expected.toLowerCase()) {
+    throw new TokenValidationError(
+      'ERR_ISSUER_INVALID',
+      `issuer ${shown(iss)} is not the issuer of the signing key (${shown(expected)})`,
+      { claim: 'iss' },
+    );
   }
 }
 
@@ -92,13 +121,21 @@ export function checkCaller(
   }
 }
 
+export interface IssuerSources {
+  /** The issuer of the metadata document of the token's version. */
+  metadata: IssuerTemplate;
+  /** The `issuer` of the JWK that verified the signature, when it has one. */
+  signingKey?: string;
+}
+
 export function checkClaimPolicy(
   claims: EntraAccessTokenClaims,
-  issuer: IssuerTemplate,
+  issuers: IssuerSources,
   options: ClaimPolicyOptions,
 ): void {
   checkLifetime(claims, options.clockSkewSeconds);
-  checkIssuerAndTenant(claims, issuer, options.allowedTenants);
+  checkIssuerAndTenant(claims, issuers.metadata, options.allowedTenants);
+  checkSigningKeyIssuer(claims, issuers.signingKey);
   checkAudience(claims.aud, options.audiences);
   checkCaller(claims, options.allowedClientIds);
 }
