@@ -330,7 +330,7 @@ describe('consumer-daemon against the emulator and the real protected-api', () =
     expect(tokenEndpoint).toHaveLength(2);
   }, 60_000);
 
-  it('managed identity: a 401 re-acquires once and retries once; the process-wide MI cache returns the same token', async () => {
+  it('managed identity: a 401 gets a token bypassing the process-wide MI cache (one MI request) and retries once', async () => {
     const apiProxy = await proxy((index) =>
       index === 0
         ? { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } }
@@ -346,8 +346,41 @@ describe('consumer-daemon against the emulator and the real protected-api', () =
     expect(apiProxy.requests.slice(0, 2).map((request) => request.answeredWith)).toEqual([
       401, 200,
     ]);
-    expect(apiProxy.requests[1].authorization).toBe(apiProxy.requests[0].authorization);
-    expect((await tokenRequests()).managedIdentity).toHaveLength(1);
+    expect(apiProxy.requests[1].authorization).not.toBe(apiProxy.requests[0].authorization);
+    // The SDK's credential then serves the refreshed token from the shared cache.
+    expect(apiProxy.requests[2].authorization).toBe(apiProxy.requests[1].authorization);
+    expect((await tokenRequests()).managedIdentity).toHaveLength(2);
+  }, 60_000);
+
+  it('managed identity: after an emergency key rollover (grace 0) it recovers by itself, with one extra MI request', async () => {
+    const daemon = await startDaemon({ ...MANAGED_IDENTITY, CALL_INTERVAL_MS: '20' });
+    await daemon.waitFor((s) => s.succeeded >= 5);
+    await admin('POST', 'keys/rotate', { graceSeconds: 0 });
+    // A token signed with the new key makes the API refresh its key set, which drops the old key:
+    // from then on the API refuses the daemon's cached token.
+    const fresh = (
+      await getJson<{ access_token: string }>(
+        `${idpUrl()}/msi/token?api-version=2019-08-01&resource=${encodeURIComponent(DEMO.apiIdentifierUri)}&client_id=${DEMO.consumerIdentityClientId}`,
+        { 'x-identity-header': DEMO.identityHeader },
+      )
+    ).access_token;
+    const withNewKey = await fetch(`${apiUrl()}/api/items`, {
+      headers: { authorization: `Bearer ${fresh}` },
+    });
+    expect(withNewKey.status).toBe(200);
+    await admin('DELETE', 'journal');
+
+    const before = await daemon.status();
+    const after = await daemon.waitFor(
+      (s) => s.tokenReacquisitions >= 1 && s.succeeded >= before.succeeded + 20,
+      20_000,
+    );
+    expect(after.failed).toBeLessThanOrEqual(1);
+    expect(after.lastStatus).toBe(200);
+    expect(after.tokenReacquisitions).toBe(1);
+    const { managedIdentity } = await tokenRequests();
+    expect(managedIdentity).toHaveLength(1);
+    expect(daemon.service.process.exitCode).toBeNull();
   }, 60_000);
 
   it('a 401 on the retry too fails the call without a third attempt', async () => {

@@ -14,8 +14,8 @@ export interface JournalEntry {
   error?: string;
 }
 
-export async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
+export async function getJson<T>(url: string, headers?: Record<string, string>): Promise<T> {
+  const response = await fetch(url, { headers });
   if (response.status !== 200)
     throw new Error(`${url}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;

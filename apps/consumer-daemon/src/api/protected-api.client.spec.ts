@@ -103,6 +103,35 @@ describe('ProtectedApiClient', () => {
     expect(status.snapshot()).toMatchObject({ tokenReacquisitions: 1, retries: 0 });
   });
 
+  it('a 503 with Retry-After (API not ready to check tokens) backs off without a new token', async () => {
+    const server = await serve([
+      { status: 503, headers: { 'retry-after': '1' } },
+      { status: 503, headers: { 'retry-after': '1' } },
+      { status: 200 },
+    ]);
+    const tokens = new CountingTokenProvider();
+    const { client, status } = clientFor(server, tokens);
+    const started = Date.now();
+    expect(await client.listItems()).toMatchObject({ ok: true, attempts: 3 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+    expect(server.seen).toEqual(['Bearer token-1', 'Bearer token-1', 'Bearer token-1']);
+    expect(tokens.reacquisitions).toBe(0);
+    expect(status.snapshot()).toMatchObject({ tokenReacquisitions: 0, retries: 2 });
+  });
+
+  it('names the request in a failure, with the reason the API gave', async () => {
+    const server = await serve([{ status: 404 }]);
+    const result = await clientFor(server, new CountingTokenProvider()).client.call({
+      method: 'GET',
+      path: '/api/whoami',
+    });
+    expect(result).toMatchObject({
+      request: 'GET /api/whoami',
+      ok: false,
+      failure: { action: 'give-up', message: 'GET /api/whoami: 404 Not Found' },
+    });
+  });
+
   it('gives up after a second 401 (no third attempt)', async () => {
     const server = await serve([{ status: 401 }]);
     const tokens = new CountingTokenProvider();
@@ -128,7 +157,7 @@ describe('ProtectedApiClient', () => {
       ok: false,
       status: 403,
       attempts: 1,
-      error: 'GET /api/items: 403 role consumer required',
+      failure: { action: 'give-up', message: 'GET /api/items: 403 role consumer required' },
     });
     expect(server.seen).toHaveLength(1);
     expect(tokens.reacquisitions).toBe(0);
@@ -162,7 +191,12 @@ describe('ProtectedApiClient', () => {
   it('hands a Retry-After longer than the bound to the scheduler instead of waiting', async () => {
     const server = await serve([{ status: 503, headers: { 'retry-after': '120' } }]);
     const result = await clientFor(server, new CountingTokenProvider()).client.listItems();
-    expect(result).toMatchObject({ ok: false, status: 503, attempts: 1, retryAfterMs: 120_000 });
+    expect(result).toMatchObject({
+      ok: false,
+      status: 503,
+      attempts: 1,
+      failure: { action: 'retry-later', retryAfterMs: 120_000 },
+    });
   });
 
   it('stops retrying at once when the stop signal aborts', async () => {
@@ -187,8 +221,8 @@ describe('ProtectedApiClient', () => {
     const result = await clientFor(server, tokens).client.listItems();
     expect(result).toMatchObject({
       ok: false,
-      tokenUnavailable: true,
-      error: 'managed-identity: no token (test)',
+      attempts: 0,
+      failure: { action: 'no-token', message: 'managed-identity: no token (test)' },
     });
     expect(result.status).toBeUndefined();
     expect(server.seen).toHaveLength(0);

@@ -1,51 +1,59 @@
-// The daemon's HTTP client for the protected API: an axios instance whose request interceptor
-// adds the bearer token and whose response interceptor applies the failure policy of
-// retry-policy.ts (401: one re-acquire and one retry; 403: explain, no retry; 429/5xx/network:
-// bounded backoff honouring Retry-After).
+// The daemon's HTTP client for the protected API. One call = a loop of attempts; each failed
+// attempt is classified once (retry-policy.ts: actionForFailure) and that classification travels
+// in the call's result, where the scheduler reads it to pick the pause before the next call.
+//  - 401: the token was refused; one cache-bypassing token (TokenProvider.reacquire), one retry.
+//  - 429, 408, 5xx (503 + Retry-After while the API cannot check tokens yet), no answer: backoff
+//    honouring Retry-After, up to RETRY_MAX_ATTEMPTS; no new token (the token is not at fault).
+//  - anything else (403 included): explained in the log, not retried.
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  AxiosError,
-  create as createAxios,
-  isAxiosError,
-  type AxiosInstance,
-  type AxiosResponse,
-  type InternalAxiosRequestConfig,
-} from 'axios';
+import { create as createAxios, isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DAEMON_CONFIG, type DaemonConfig } from '../config/daemon-config.js';
 import { DaemonStatusService } from '../status/daemon-status.service.js';
 import { TokenProvider, TokenUnavailableError } from '../token/token-provider.js';
 import { abortableSleep } from './abortable-sleep.js';
-import { actionForFailure, decideRetry, parseRetryAfterMs } from './retry-policy.js';
-import { parseBearerChallenge } from './www-authenticate.js';
+import {
+  actionForFailure,
+  decideRetry,
+  parseRetryAfterMs,
+  type FailureAction,
+} from './retry-policy.js';
+import { parseBearerChallenge, type BearerChallenge } from './www-authenticate.js';
 
-/** Per-call bookkeeping. A class, not a plain object, so that axios passes it on by reference when a request is repeated. */
-class RetryState {
-  attempts = 0;
-  backoffRetries = 0;
-  reacquired = false;
-
-  /** `stopSignal` aborts at shutdown: the request in flight finishes, no new attempt starts. */
-  constructor(readonly stopSignal?: AbortSignal) {}
+export interface ApiRequest {
+  method: 'GET';
+  path: string;
 }
 
-declare module 'axios' {
-  interface AxiosRequestConfig {
-    retryState?: RetryState;
-  }
+export const LIST_ITEMS: ApiRequest = { method: 'GET', path: '/api/items' };
+
+/** Why a call failed, classified once, on its last attempt. */
+export interface CallFailure {
+  /** The retry policy's verdict, or 'no-token' when no attempt could be made. */
+  action: FailureAction | 'no-token';
+  /** Absent when there was no HTTP answer (or no token). */
+  status?: number;
+  /** The server's Retry-After, in ms from when it answered. */
+  retryAfterMs?: number;
+  /** e.g. `GET /api/items: 503 signing keys not loaded yet`. */
+  message: string;
 }
 
 export interface CallResult {
+  /** `METHOD /path` of the call, for its log line. */
+  request: string;
   ok: boolean;
   status?: number;
+  /** HTTP requests sent (0 when no token could be had). */
   attempts: number;
   durationMs: number;
-  /** Set when the server asked for a longer pause than one call may wait. */
-  retryAfterMs?: number;
-  /** True when the call failed because no token could be had. */
-  tokenUnavailable?: boolean;
-  error?: string;
+  failure?: CallFailure;
 }
+
+/** One HTTP answer, or a transport failure (refused, reset, timed out). */
+type Answer =
+  | { response: AxiosResponse; error?: undefined }
+  | { response?: undefined; error: Error & { code?: string } };
 
 @Injectable()
 export class ProtectedApiClient {
@@ -63,139 +71,146 @@ export class ProtectedApiClient {
       // A bearer token is never sent on to wherever a redirect points.
       maxRedirects: 0,
       headers: { Accept: 'application/json' },
+      // Every HTTP answer is a result to classify here, not an exception.
+      validateStatus: () => true,
     });
-    this.http.interceptors.request.use((request) => this.authorize(request));
-    this.http.interceptors.response.use(undefined, (error: unknown) => this.onFailure(error));
   }
 
   /** GET /api/items with the whole policy applied; never throws. */
-  async listItems(stopSignal?: AbortSignal): Promise<CallResult> {
-    const state = new RetryState(stopSignal);
+  listItems(stopSignal?: AbortSignal): Promise<CallResult> {
+    return this.call(LIST_ITEMS, stopSignal);
+  }
+
+  /** `request` with the whole policy applied; never throws. `stopSignal` cuts backoff waits short. */
+  async call(request: ApiRequest, stopSignal?: AbortSignal): Promise<CallResult> {
+    const label = `${request.method} ${request.path}`;
     const started = performance.now();
-    const durationMs = () => Math.round((performance.now() - started) * 10) / 10;
-    try {
-      const response = await this.http.get('/api/items', { retryState: state });
-      return {
-        ok: true,
-        status: response.status,
-        attempts: state.attempts,
-        durationMs: durationMs(),
+    let attempts = 0;
+    let backoffRetries = 0;
+    let reacquired = false;
+    /** The token reacquire() handed out, for the retry after a 401. */
+    let renewedToken: string | undefined;
+    const finish = (failure?: CallFailure, status = failure?.status): CallResult => ({
+      request: label,
+      ok: failure === undefined,
+      status,
+      attempts,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      failure,
+    });
+
+    for (;;) {
+      let token: string;
+      try {
+        token = renewedToken ?? (await this.tokens.getToken()).token;
+        renewedToken = undefined;
+      } catch (error) {
+        if (!(error instanceof TokenUnavailableError)) throw error;
+        return finish({ action: 'no-token', message: error.message });
+      }
+      attempts++;
+      const answer = await this.send(request, token);
+      const status = answer.response?.status;
+      if (status !== undefined && status >= 200 && status < 300) return finish(undefined, status);
+
+      const headers = answer.response?.headers ?? {};
+      const challenge = parseBearerChallenge(headers['www-authenticate'] as string | undefined);
+      const failure: CallFailure = {
+        action: actionForFailure(status),
+        status,
+        retryAfterMs: parseRetryAfterMs(headers['retry-after'] as string | undefined),
+        message: describeFailure(label, answer, challenge),
       };
-    } catch (error) {
-      return {
-        ok: false,
-        attempts: state.attempts,
-        durationMs: durationMs(),
-        ...describeFailure(error),
-      };
-    }
-  }
 
-  private async authorize(
-    request: InternalAxiosRequestConfig,
-  ): Promise<InternalAxiosRequestConfig> {
-    const token = await this.tokens.getToken();
-    request.headers.set('Authorization', `Bearer ${token.token}`);
-    if (request.retryState) request.retryState.attempts++;
-    return request;
-  }
-
-  private async onFailure(error: unknown): Promise<AxiosResponse> {
-    if (!isAxiosError(error) || !error.config?.retryState) throw error;
-    const request = error.config;
-    const state = error.config.retryState;
-    const status = error.response?.status;
-    const challenge = parseBearerChallenge(
-      error.response?.headers['www-authenticate'] as string | undefined,
-    );
-
-    switch (actionForFailure(status)) {
-      case 'reacquire-token': {
-        if (state.reacquired) {
-          this.logger.error(
-            { status, challenge, caller: this.tokens.caller },
-            'the API refused a freshly acquired token too; giving up on this call',
+      switch (failure.action) {
+        case 'reacquire-token': {
+          if (reacquired) {
+            this.logger.error(
+              { status, challenge, caller: this.tokens.caller },
+              'the API refused a freshly acquired token too; giving up on this call',
+            );
+            return finish(failure);
+          }
+          reacquired = true;
+          this.status.recordReacquisition();
+          this.logger.warn(
+            { status, challenge },
+            'the API refused the token; getting a new one (bypassing the cache) and retrying once',
           );
-          throw error;
+          try {
+            renewedToken = (await this.tokens.reacquire()).token;
+          } catch (error) {
+            if (!(error instanceof TokenUnavailableError)) throw error;
+            return finish({ action: 'no-token', message: error.message });
+          }
+          continue;
         }
-        state.reacquired = true;
-        this.status.recordReacquisition();
-        this.logger.warn(
-          { status, challenge },
-          'the API refused the token; re-acquiring it once and retrying',
-        );
-        await this.tokens.reacquire();
-        return this.http.request(request);
-      }
-      case 'retry-later': {
-        const retryAfterMs = parseRetryAfterMs(
-          error.response?.headers['retry-after'] as string | undefined,
-        );
-        const decision = decideRetry(state.backoffRetries + 1, this.config.retry, retryAfterMs);
-        if (!decision.retry) {
-          if (decision.retryAfterMs !== undefined) error.retryAfterMs = decision.retryAfterMs;
-          throw error;
-        }
-        this.logger.warn(
-          {
-            status,
-            code: error.code,
-            retryAfterMs,
-            delayMs: decision.delayMs,
-            attempt: state.attempts,
-          },
-          'API call failed; retrying after a backoff',
-        );
-        if (!(await abortableSleep(decision.delayMs, state.stopSignal))) throw error;
-        state.backoffRetries++;
-        this.status.recordRetry();
-        return this.http.request(request);
-      }
-      case 'give-up': {
-        if (status === 403) {
-          const code = (error.response?.data as { code?: unknown } | undefined)?.code;
-          this.logger.error(
+        case 'retry-later': {
+          const decision = decideRetry(backoffRetries + 1, this.config.retry, failure.retryAfterMs);
+          if (!decision.retry) return finish(failure);
+          this.logger.warn(
             {
               status,
-              code,
-              reason: challenge?.error_description,
-              challenge,
-              caller: this.tokens.caller,
+              code: answer.error?.code,
+              retryAfterMs: failure.retryAfterMs,
+              delayMs: decision.delayMs,
+              attempt: attempts,
             },
-            'the API refused the caller (403): the identity lacks the app role (or permission) the route requires; ' +
-              'assign the role on the API app registration to the caller shown here. Not retried.',
+            `${label} failed; retrying after a backoff`,
           );
+          if (!(await abortableSleep(decision.delayMs, stopSignal))) return finish(failure);
+          backoffRetries++;
+          this.status.recordRetry();
+          continue;
         }
-        throw error;
+        case 'give-up': {
+          if (status === 403) this.explainForbidden(answer.response?.data, challenge);
+          return finish(failure);
+        }
       }
     }
   }
-}
 
-declare module 'axios' {
-  interface AxiosError {
-    retryAfterMs?: number;
+  private async send(request: ApiRequest, token: string): Promise<Answer> {
+    try {
+      const response = await this.http.request({
+        method: request.method,
+        url: request.path,
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      return { response };
+    } catch (error) {
+      if (isAxiosError(error) || error instanceof Error) return { error };
+      return { error: new Error(String(error)) };
+    }
   }
-}
 
-function describeFailure(error: unknown): Omit<CallResult, 'ok' | 'attempts' | 'durationMs'> {
-  if (error instanceof TokenUnavailableError)
-    return { tokenUnavailable: true, error: error.message };
-  if (error instanceof AxiosError) {
-    const status = error.response?.status;
-    const challenge = parseBearerChallenge(
-      error.response?.headers['www-authenticate'] as string | undefined,
+  private explainForbidden(body: unknown, challenge: BearerChallenge | undefined): void {
+    this.logger.error(
+      {
+        status: 403,
+        code: (body as { code?: unknown } | undefined)?.code,
+        reason: challenge?.error_description,
+        challenge,
+        caller: this.tokens.caller,
+      },
+      'the API refused the caller (403): the identity lacks the app role (or permission) the route requires; ' +
+        'assign the role on the API app registration to the caller shown here. Not retried.',
     );
-    const reason = challenge?.error_description ?? challenge?.error ?? error.code ?? error.message;
-    return {
-      status,
-      retryAfterMs: error.retryAfterMs,
-      error:
-        status === undefined
-          ? `GET /api/items: no answer (${reason})`
-          : `GET /api/items: ${status} ${reason}`,
-    };
   }
-  // The token provider wraps SDK errors; anything else here is a bug, reported rather than thrown.
-  return { error: `GET /api/items: ${(error as Error)?.message ?? String(error)}` };
+}
+
+function describeFailure(
+  label: string,
+  answer: Answer,
+  challenge: BearerChallenge | undefined,
+): string {
+  if (!answer.response) return `${label}: no answer (${answer.error.code ?? answer.error.message})`;
+  const body = answer.response.data as { message?: unknown; code?: unknown } | undefined;
+  const reason =
+    challenge?.error_description ??
+    challenge?.error ??
+    (typeof body?.message === 'string' ? body.message : undefined) ??
+    answer.response.statusText;
+  return `${label}: ${answer.response.status}${reason ? ` ${reason}` : ''}`;
 }

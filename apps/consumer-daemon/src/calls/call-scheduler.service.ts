@@ -91,29 +91,30 @@ export class CallScheduler implements OnApplicationBootstrap, BeforeApplicationS
   private async callOnce(): Promise<CallResult> {
     const result = await this.client.listItems(this.stopping.signal);
     this.status.recordCall(result);
-    if (result.tokenUnavailable) this.status.recordTokenFailure(result.error ?? 'no token');
+    if (result.failure?.action === 'no-token')
+      this.status.recordTokenFailure(result.failure.message);
     const line = {
       status: result.status,
       durationMs: result.durationMs,
       attempts: result.attempts,
       tokenExpiresOn: this.tokens.expiresOn?.toISOString(),
-      err: result.error,
+      err: result.failure?.message,
     };
-    if (result.ok) this.logger.info(line, 'GET /api/items');
-    else this.logger.error(line, 'GET /api/items failed');
+    if (result.ok) this.logger.info(line, result.request);
+    else this.logger.error(line, `${result.request} failed`);
     return result;
   }
 
-  /** The normal interval, stretched by backoff while calls keep failing and by a server's Retry-After. */
+  /**
+   * The normal interval, stretched by a server's Retry-After and, while calls keep failing for a
+   * reason time can cure, by backoff: no token, a transient answer, and a 401 loop (even a token
+   * fresh from the IdP was refused). The failure was classified once, by the client.
+   */
   private delayAfter(result: CallResult, consecutiveFailures: number): number {
-    if (result.ok) return this.config.callIntervalMs;
-    const transient =
-      result.tokenUnavailable ||
-      result.status === undefined ||
-      result.retryAfterMs !== undefined ||
-      result.status >= 500 ||
-      result.status === 429;
-    const backoff = transient ? backoffDelayMs(consecutiveFailures, this.config.retry) : 0;
-    return Math.max(this.config.callIntervalMs, result.retryAfterMs ?? 0, backoff);
+    const failure = result.failure;
+    if (!failure) return this.config.callIntervalMs;
+    const backoff =
+      failure.action === 'give-up' ? 0 : backoffDelayMs(consecutiveFailures, this.config.retry);
+    return Math.max(this.config.callIntervalMs, failure.retryAfterMs ?? 0, backoff);
   }
 }

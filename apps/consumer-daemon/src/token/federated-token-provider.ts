@@ -1,9 +1,11 @@
 import {
   ClientAssertionCredential,
   ManagedIdentityCredential,
+  type AccessToken,
   type TokenCredential,
 } from '@azure/identity';
 import type { FederatedConfig } from '../config/daemon-config.js';
+import { ManagedIdentityRefresh } from './managed-identity-refresh.js';
 import { CredentialTokenProvider } from './token-provider.js';
 
 /** The audience Entra expects in a managed-identity token used as a federated credential. */
@@ -16,12 +18,15 @@ export const TOKEN_EXCHANGE_SCOPE = 'api://AzureADTokenExchange/.default';
  *
  * Each ClientAssertionCredential has its own MSAL confidential-client cache, so the credential
  * built by reacquire() really asks the token endpoint again; the assertion comes from the
- * managed-identity cache (process-wide, valid for hours).
+ * managed-identity cache (process-wide, valid for hours). When the token endpoint refuses that
+ * assertion too (after an emergency key rollover it is signed with a dropped key), it is replaced
+ * once by a managed-identity token fresh from the endpoint.
  */
 export class FederatedTokenProvider extends CredentialTokenProvider {
   readonly mode = 'federated' as const;
   readonly caller: Readonly<Record<string, string>>;
   private readonly assertionSource: ManagedIdentityCredential;
+  private readonly assertionRefresh: ManagedIdentityRefresh;
 
   constructor(
     scope: string,
@@ -37,6 +42,17 @@ export class FederatedTokenProvider extends CredentialTokenProvider {
     this.assertionSource = managedIdentityClientId
       ? new ManagedIdentityCredential({ clientId: managedIdentityClientId })
       : new ManagedIdentityCredential();
+    this.assertionRefresh = new ManagedIdentityRefresh(managedIdentityClientId);
+  }
+
+  protected override async freshToken(): Promise<AccessToken> {
+    try {
+      return await super.freshToken();
+    } catch {
+      // Fills the shared managed-identity cache, which assertion() reads.
+      await this.assertionRefresh.refresh(TOKEN_EXCHANGE_SCOPE);
+      return super.freshToken();
+    }
   }
 
   protected createCredential(): TokenCredential {

@@ -27,12 +27,22 @@ export abstract class TokenProvider {
   abstract readonly expiresOn: Date | undefined;
   /** A token from the SDK (its cache first). Throws TokenUnavailableError. */
   abstract getToken(): Promise<AccessToken>;
-  /** After the API refused a token: a token from a new credential instance, which then serves later calls. */
+  /**
+   * After the API refused a token: a token that bypasses every cache (it then serves later calls),
+   * at most once per REACQUIRE_MIN_INTERVAL_MS; within that interval the current token.
+   */
   abstract reacquire(): Promise<AccessToken>;
 }
 
 /** The SDK's own margin: a token this close to expiry counts as expired. */
 export const EXPIRY_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Fewest milliseconds between two cache-bypassing token requests. When a token fresh from the IdP
+ * is refused too, the cause is not the token (audience, tenant, the API's keys): asking the IdP
+ * again on every call would only load it. This bounds the IdP requests of a 401 loop.
+ */
+export const REACQUIRE_MIN_INTERVAL_MS = 30_000;
 
 export abstract class CredentialTokenProvider extends TokenProvider {
   private readonly logger = new Logger(TokenProvider.name);
@@ -40,12 +50,24 @@ export abstract class CredentialTokenProvider extends TokenProvider {
   /** The token the SDK last handed out: served only while the SDK fails and it is still valid. */
   private lastToken: AccessToken | undefined;
   private pendingReacquire: Promise<AccessToken> | undefined;
+  private lastReacquireAt: number | undefined;
 
-  protected constructor(private readonly scope: string) {
+  protected constructor(protected readonly scope: string) {
     super();
   }
 
   protected abstract createCredential(): TokenCredential;
+
+  /**
+   * A token that no cache answered. By default from a new credential instance, which has a cache
+   * of its own (true of ClientAssertionCredential, not of managed identity: see its override).
+   */
+  protected async freshToken(): Promise<AccessToken> {
+    this.credential = this.createCredential();
+    const token = await this.credential.getToken(this.scope);
+    if (!token) throw new Error(`the credential returned no token for ${this.scope}`);
+    return token;
+  }
 
   get expiresOn(): Date | undefined {
     return this.lastToken === undefined ? undefined : new Date(this.lastToken.expiresOnTimestamp);
@@ -83,11 +105,26 @@ export abstract class CredentialTokenProvider extends TokenProvider {
   }
 
   reacquire(): Promise<AccessToken> {
-    // Concurrent 401s share one re-acquisition instead of each building a credential.
+    // Concurrent 401s share one re-acquisition.
     this.pendingReacquire ??= (async () => {
-      this.credential = this.createCredential();
-      // The API has just refused the last token: never hand it back as a fallback.
-      return this.fromCredential(false);
+      const now = Date.now();
+      if (
+        this.lastReacquireAt !== undefined &&
+        now - this.lastReacquireAt < REACQUIRE_MIN_INTERVAL_MS
+      ) {
+        // The API has just refused the last token: never hand it back as a fallback.
+        return this.fromCredential(false);
+      }
+      this.lastReacquireAt = now;
+      try {
+        this.lastToken = await this.freshToken();
+        return this.lastToken;
+      } catch (error) {
+        throw new TokenUnavailableError(
+          `${this.mode}: no new token for ${this.scope}: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
     })().finally(() => {
       this.pendingReacquire = undefined;
     });
