@@ -188,11 +188,11 @@ module roleAssignments 'modules/entra-role-assignments.bicep' = {
   dependsOn: [protectedApi]
   params: {
     resourceServicePrincipalId: entraApplications.outputs.apiServicePrincipalId
-    appRoles: apiDeclaration.appRoles
-    assignments: concat(
-      map(daemonRoles, role => { principalId: daemonIdentity.properties.principalId, appRole: role }),
-      map(ficRoles, role => { principalId: entraApplications.outputs.ficServicePrincipalId, appRole: role })
-    )
+    appRoleIds: toObject(apiDeclaration.appRoles, role => role.value, role => role.id)
+    daemonPrincipalId: daemonIdentity.properties.principalId
+    daemonRoles: daemonRoles
+    ficServicePrincipalId: entraApplications.outputs.ficServicePrincipalId
+    ficRoles: ficRoles
   }
 }
 

@@ -5,16 +5,33 @@ extension microsoftGraphV1
 @description('Object id of the API\'s service principal (the resource of every assignment).')
 param resourceServicePrincipalId string
 
-@description('The API\'s app roles as declared: the assignment names a role by value, Graph wants its id.')
-param appRoles array
+@description('The API\'s app role ids by value: the declaration names a role by value, Graph wants its id.')
+param appRoleIds object
 
-@description('[{ principalId, appRole }]: who gets which role (by value).')
-param assignments array
+@description('Object (principal) id of the daemon\'s managed identity.')
+param daemonPrincipalId string
 
-resource assignment 'Microsoft.Graph/appRoleAssignedTo@v1.0' = [
-  for granted in assignments: {
+@description('Role values the daemon\'s identity holds.')
+param daemonRoles array
+
+@description('Object id of the FIC app\'s service principal.')
+param ficServicePrincipalId string
+
+@description('Role values the FIC app holds.')
+param ficRoles array
+
+resource daemonAssignment 'Microsoft.Graph/appRoleAssignedTo@v1.0' = [
+  for role in daemonRoles: {
     resourceId: resourceServicePrincipalId
-    principalId: granted.principalId
-    appRoleId: first(filter(appRoles, role => (role.value == granted.appRole))).id
+    principalId: daemonPrincipalId
+    appRoleId: appRoleIds[role]
+  }
+]
+
+resource ficAssignment 'Microsoft.Graph/appRoleAssignedTo@v1.0' = [
+  for role in ficRoles: {
+    resourceId: resourceServicePrincipalId
+    principalId: ficServicePrincipalId
+    appRoleId: appRoleIds[role]
   }
 ]

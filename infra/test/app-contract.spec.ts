@@ -209,11 +209,11 @@ describe('the Entra objects of the deployment', () => {
   });
 
   it('the role assignments are the declared ones: the daemon identity and the FIC app hold their roles', () => {
-    const assignments = deployment.module('roleAssignments').resource('assignment') as {
-      resourceId: unknown;
-      principalId: unknown;
-      appRoleId: string;
-    }[];
+    const roleAssignments = deployment.module('roleAssignments');
+    const assignments = [
+      ...(roleAssignments.resource('daemonAssignment') as Record<string, unknown>[]),
+      ...(roleAssignments.resource('ficAssignment') as Record<string, unknown>[]),
+    ];
     const principalOf = (principal: Declaration['appRoleAssignments'][number]['principal']) =>
       'application' in principal
         ? String(entra.outputs().ficServicePrincipalId)
@@ -230,6 +230,7 @@ describe('the Entra objects of the deployment', () => {
       principalId: String(assignment.principalId),
       appRoleId: assignment.appRoleId,
     }));
+    expect(actual.length).toBeGreaterThan(0);
     expect(actual.sort(byJson)).toEqual(expected.sort(byJson));
   });
 

@@ -571,6 +571,16 @@ export class TemplateEvaluation {
         return (args[0] as Value[]).map((item, i) =>
           (args[1] as (...a: Value[]) => Value)(item, i),
         );
+      case 'toObject': {
+        const [items, key, value] = args as [
+          Value[],
+          (item: Value) => Value,
+          ((item: Value) => Value)?,
+        ];
+        return Object.fromEntries(
+          items.map((item) => [String(key(item)), value ? value(item) : item]),
+        );
+      }
       case 'empty':
         return (
           args[0] == null ||
