@@ -92,4 +92,56 @@ describe('parseDirectory', () => {
     expect(problemsOf([])).toEqual(['(root): must be a JSON object']);
     expect(problemsOf({ tenants: 'x' })).toEqual(['tenants: must be an array']);
   });
+
+  it('adds the first-party Graph and ARM service principals and resolves Graph roles given by value', async () => {
+    const directory = parseDirectory(await demo());
+    const [tenant] = directory.tenants;
+    const graph = tenant?.applications.find(
+      (app) => app.appId === '00000003-0000-0000-c000-000000000000',
+    );
+    expect(graph).toMatchObject({ displayName: 'Microsoft Graph', firstParty: true });
+    expect(
+      tenant?.applications.some((app) =>
+        app.identifierUris.includes('https://management.azure.com/'),
+      ),
+    ).toBe(true);
+    const deployerRoles = tenant?.appRoleAssignments
+      .filter((a) => a.principalId === 'a7f3c9e2-1d4b-4a8e-b6c5-3e9f0d2a7b84')
+      .map((a) => graph?.appRoles.find((role) => role.id === a.appRoleId)?.value);
+    expect(deployerRoles).toEqual(['Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All']);
+    expect(
+      parseDirectory(await demo()).tenants[0]?.applications.find((a) => a.firstParty)
+        ?.servicePrincipal?.objectId,
+    ).toBe(graph?.servicePrincipal?.objectId);
+  });
+
+  it('refuses an application that claims a first-party appId', async () => {
+    const raw = await demo();
+    raw.tenants[0].applications[0].appId = '00000003-0000-0000-c000-000000000000';
+    expect(problemsOf(raw)).toContain(
+      'tenants[0].applications[0].appId: "00000003-0000-0000-c000-000000000000" is a Microsoft first-party app; every tenant already holds its service principal',
+    );
+  });
+
+  it('names a Graph role that does not exist', async () => {
+    const raw = await demo();
+    const assignments = raw.tenants[0].appRoleAssignments;
+    assignments.push({
+      principalId: assignments[0].principalId,
+      resourceAppId: '00000003-0000-0000-c000-000000000000',
+      appRole: 'Mail.Send',
+    });
+    expect(problemsOf(raw)).toContain(
+      `tenants[0].appRoleAssignments[${assignments.length - 1}].appRole: "Microsoft Graph" has no app role "Mail.Send"`,
+    );
+  });
+
+  it('names an assignment given twice', async () => {
+    const raw = await demo();
+    const assignments = raw.tenants[0].appRoleAssignments;
+    assignments.push({ ...assignments[0] });
+    expect(problemsOf(raw)).toContain(
+      `tenants[0].appRoleAssignments[${assignments.length - 1}]: duplicate app role assignment "${assignments[0].principalId}/${assignments[0].resourceId}/${assignments[0].appRoleId}" (first at tenants[0].appRoleAssignments[0])`,
+    );
+  });
 });
