@@ -16,7 +16,7 @@ import { GraphController } from './graph-controller.decorator.js';
 import { GraphErrors } from './graph-error.js';
 import { jsonBody, onlyProperties, requiredGuid, servicePrincipalById } from './graph-request.js';
 import { GraphViews } from './graph-views.js';
-import { collectionResponse, serviceRoot } from './odata-query.js';
+import { collectionResponse, createdEntity } from './odata-query.js';
 
 type End = 'appRoleAssignedTo' | 'appRoleAssignments';
 
@@ -165,10 +165,11 @@ export class AppRoleAssignmentsController {
       createdDateTime: new Date().toISOString(),
     };
     this.directory.addAssignment(tenant, assignment);
-    return {
-      '@odata.context': `${serviceRoot(req)}/$metadata#servicePrincipals('${inPath}')/${end}/$entity`,
-      ...this.views.assignment(tenant, assignment),
-    };
+    return createdEntity(
+      req,
+      `servicePrincipals('${inPath}')/${end}`,
+      this.views.assignment(tenant, assignment),
+    );
   }
 
   private remove(caller: GraphCaller, id: string, end: End, assignmentId: string): void {

@@ -29,7 +29,7 @@ import {
   type JsonBody,
 } from './graph-request.js';
 import { GraphViews, passwordCredentialView } from './graph-views.js';
-import { collectionResponse, entityResponse, serviceRoot } from './odata-query.js';
+import { collectionResponse, createdEntity, entityResponse, serviceRoot } from './odata-query.js';
 
 /** Properties a create/update may carry. Those the emulator does not model are accepted and dropped. */
 const APPLICATION_PROPERTIES = [
@@ -110,10 +110,7 @@ export class ApplicationsController {
       createdDateTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     };
     this.directory.addApplication(tenant, app);
-    return {
-      '@odata.context': `${serviceRoot(req)}/$metadata#applications/$entity`,
-      ...this.views.application(tenant, app),
-    };
+    return createdEntity(req, 'applications', this.views.application(tenant, app));
   }
 
   @Patch(':id')

@@ -25,7 +25,7 @@ import {
   type JsonBody,
 } from './graph-request.js';
 import { GraphViews } from './graph-views.js';
-import { collectionResponse, entityResponse, serviceRoot } from './odata-query.js';
+import { collectionResponse, createdEntity, entityResponse } from './odata-query.js';
 
 export const MAX_FEDERATED_CREDENTIALS_PER_APP = 20;
 const FIC_PROPERTIES = ['name', 'issuer', 'subject', 'audiences', 'description'];
@@ -118,10 +118,11 @@ export class FederatedCredentialsController {
     this.checkUniqueTrust(caller, app, fields, undefined);
     const credential: FederatedIdentityCredential = { id: randomUUID(), name, ...fields };
     this.directory.addFederatedCredential(app, credential);
-    return {
-      '@odata.context': `${serviceRoot(req)}/$metadata#applications('${app.objectId}')/federatedIdentityCredentials/$entity`,
-      ...this.views.federatedCredential(caller.tenant, credential),
-    };
+    return createdEntity(
+      req,
+      `applications('${app.objectId}')/federatedIdentityCredentials`,
+      this.views.federatedCredential(caller.tenant, credential),
+    );
   }
 
   @Patch(':credential')

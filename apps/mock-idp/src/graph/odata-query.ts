@@ -77,8 +77,8 @@ function parseOptions(req: Request, allowed: readonly string[]): QueryOptions {
 }
 
 function checkProperties(paths: string[][], sample: GraphObject, entityType: string): void {
-  for (const [head] of paths) {
-    if (!(head! in sample))
+  for (const [head = ''] of paths) {
+    if (!(head in sample))
       throw GraphErrors.badRequest(
         `Could not find a property named '${head}' on type 'microsoft.graph.${entityType}'.`,
       );
@@ -154,4 +154,9 @@ export function entityResponse(
     '@odata.context': `${serviceRoot(req)}/$metadata#${options.contextPath}${query.select ? `(${query.select.join(',')})` : ''}/$entity`,
     ...project(item, query.select),
   };
+}
+
+/** The answer to a POST that created an entity: its Graph JSON under `@odata.context`. */
+export function createdEntity(req: Request, contextPath: string, item: GraphObject): GraphObject {
+  return { '@odata.context': `${serviceRoot(req)}/$metadata#${contextPath}/$entity`, ...item };
 }

@@ -22,7 +22,7 @@ import {
   type JsonBody,
 } from './graph-request.js';
 import { GraphViews } from './graph-views.js';
-import { collectionResponse, entityResponse, serviceRoot } from './odata-query.js';
+import { collectionResponse, createdEntity, entityResponse } from './odata-query.js';
 
 const SERVICE_PRINCIPAL_PROPERTIES = [
   'appId',
@@ -90,10 +90,7 @@ export class ServicePrincipalsController {
         readServicePrincipalChanges(body).appRoleAssignmentRequired ?? false,
     });
     const created = servicePrincipalById(this.directory, tenant, app.servicePrincipal!.objectId);
-    return {
-      '@odata.context': `${serviceRoot(req)}/$metadata#servicePrincipals/$entity`,
-      ...this.views.servicePrincipal(tenant, created),
-    };
+    return createdEntity(req, 'servicePrincipals', this.views.servicePrincipal(tenant, created));
   }
 
   @Patch(':id')
