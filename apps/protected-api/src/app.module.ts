@@ -1,11 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { AuthModule } from '@app/auth';
 import type { ProtectedApiConfig } from './config/protected-api-config.js';
 import { HealthController } from './health/health.controller.js';
 import { ItemsController } from './items/items.controller.js';
 import { ItemsService } from './items/items.service.js';
-import { loggerParams } from './logging/logger-params.js';
+import { createAppLogger, loggerParams } from './logging/logger-params.js';
 import { WhoAmIController } from './whoami/whoami.controller.js';
 
 // A Nest module is a decorated class; its content comes from protectedApiModule(config).
@@ -13,10 +14,13 @@ import { WhoAmIController } from './whoami/whoami.controller.js';
 // oxlint-disable-next-line typescript/no-extraneous-class
 export class ProtectedApiModule {}
 
-export function protectedApiModule(config: ProtectedApiConfig): DynamicModule {
+export function protectedApiModule(
+  config: ProtectedApiConfig,
+  logger: Logger = createAppLogger(config),
+): DynamicModule {
   return {
     module: ProtectedApiModule,
-    imports: [LoggerModule.forRoot(loggerParams(config)), AuthModule.forRoot(config.auth)],
+    imports: [LoggerModule.forRoot(loggerParams(logger)), AuthModule.forRoot(config.auth)],
     controllers: [HealthController, WhoAmIController, ItemsController],
     providers: [ItemsService],
   };

@@ -8,6 +8,7 @@ import { AUTH_SWAGGER_SCHEME } from '@app/auth';
 import { securityHeaders } from '@app/http-hardening';
 import { protectedApiModule } from './app.module.js';
 import type { ProtectedApiConfig } from './config/protected-api-config.js';
+import { createAppLogger, requestLogMiddleware } from './logging/logger-params.js';
 import { configureRequestBodies } from './http/request-bodies.js';
 
 function setUpSwagger(app: INestApplication): void {
@@ -34,11 +35,14 @@ function setUpSecurityHeaders(app: INestApplication): void {
 }
 
 export async function createProtectedApi(config: ProtectedApiConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(protectedApiModule(config), {
+  const logger = createAppLogger(config);
+  const app = await NestFactory.create(protectedApiModule(config, logger), {
     bufferLogs: true,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // First, so that requests refused while reading their body are logged too.
+  app.use(requestLogMiddleware(logger));
   setUpSecurityHeaders(app);
   configureRequestBodies(app);
   app.useGlobalPipes(

@@ -1,11 +1,13 @@
-// nestjs-pino settings: one JSON line per request with its id and the caller (appId/objectId) or
-// the code of the refusal. Headers are not logged at all (the Authorization header carries the
-// token), and token-like query parameters are masked in the logged URL.
+// protected-api's logging: one pino logger, one JSON line per request with its id and the caller
+// (appId/objectId) or the code of the refusal. Headers are not logged at all (the Authorization
+// header carries the token), token-like query parameters are masked in the logged URL, and any
+// JWT-shaped text in any line is masked.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authLogFields } from '@app/auth';
 import { maskJwts } from '@app/logging';
 import type { Params } from 'nestjs-pino';
+import { pino, type Logger } from 'pino';
 import type { ProtectedApiConfig } from '../config/protected-api-config.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -47,33 +49,61 @@ export function requestId(request: IncomingMessage, response: ServerResponse): s
   return id;
 }
 
-export function loggerParams(config: ProtectedApiConfig): Params {
-  const options = {
-    level: config.logLevel,
-    // Every serialized line, at every level: no JWT-shaped text reaches the log (URL path, message...).
-    hooks: { streamWrite: maskJwts },
-    genReqId: requestId,
-    // Probes would drown the request log.
-    autoLogging: { ignore: (request: IncomingMessage) => PROBES.has(request.url ?? '') },
-    // Added to the completion line itself: customProps would make pino-http create a child logger per request.
-    customSuccessObject: (request: IncomingMessage, _response: ServerResponse, line: object) =>
-      Object.assign(line, authLogFields(request)),
-    customErrorObject: (
-      request: IncomingMessage,
-      _response: ServerResponse,
-      _error: Error,
-      line: object,
-    ) => Object.assign(line, authLogFields(request)),
-    customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
-      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
-    serializers: {
-      req: (request: { id: unknown; method: string; url: string }) => ({
-        id: request.id,
-        method: request.method,
-        url: maskUrl(request.url),
-      }),
-      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-    },
-  } satisfies Params['pinoHttp'];
-  return { pinoHttp: config.logDestination ? [options, config.logDestination] : options };
+/**
+ * The one pino logger of the app: Nest's log lines (through nestjs-pino) and the request lines.
+ * Every serialized line passes through maskJwts, at every level: no JWT-shaped text reaches the
+ * log (URL path, message, ...). stdout is written asynchronously (lines that arrive during a write
+ * go out together; pino flushes what is left on exit): one synchronous write per request cost
+ * more than the rest of the logging.
+ */
+export function createAppLogger(config: ProtectedApiConfig): Logger {
+  return pino(
+    { level: config.logLevel, hooks: { streamWrite: maskJwts } },
+    config.logDestination ?? pino.destination({ dest: 1, sync: false }),
+  );
+}
+
+/**
+ * nestjs-pino for Nest's own log lines only (`forRoutes: []`): its per-request middleware
+ * (pino-http) builds a child logger and an async-context store for every request, which cost a
+ * third of a plain NestJS request (bench/README.md). The request lines come from
+ * requestLogMiddleware instead.
+ */
+export function loggerParams(logger: Logger): Params {
+  return { pinoHttp: { logger }, forRoutes: [] };
+}
+
+const levelOf = (status: number) => (status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info');
+
+/**
+ * One JSON line per request, when its response is done: request id (x-request-id, echoed), method,
+ * masked URL, status, duration, and the caller (appId/objectId) or the code of the refusal.
+ * Headers are not logged at all (the Authorization header carries the token). Probes are not
+ * logged (they would drown the log).
+ */
+export function requestLogMiddleware(logger: Logger) {
+  return (
+    request: IncomingMessage & { id?: string; originalUrl?: string },
+    response: ServerResponse,
+    next: () => void,
+  ): void => {
+    const startedAt = Date.now();
+    const id = (request.id = requestId(request, response));
+    const url = request.originalUrl ?? request.url ?? '';
+    if (!PROBES.has(url)) {
+      response.once('close', () => {
+        const status = response.statusCode;
+        logger[levelOf(status)](
+          {
+            req: { id, method: request.method, url: maskUrl(url) },
+            res: { statusCode: status },
+            responseTime: Date.now() - startedAt,
+            ...authLogFields(request),
+          },
+          response.writableFinished ? 'request completed' : 'request aborted',
+        );
+      });
+    }
+    next();
+  };
 }
