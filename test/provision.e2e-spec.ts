@@ -4,14 +4,12 @@
 // managed identity. The steps build on each other, in order:
 // dry run -> provision -> 200 -> second run changes nothing -> prune the assignment -> 403 ->
 // refusal without Graph permission -> emulator restart keeps the provisioned directory (state file).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DEMO,
   REPO_ROOT,
-  baseEnvironment,
   buildIfNeeded,
   freePort,
   localWiring,
@@ -27,8 +25,10 @@ import { getJson } from './support/mock-idp-admin.ts';
 import {
   DEPLOYER,
   NO_GRAPH,
-  TENANT_WITHOUT_APPS,
   freshDaemonTokenClaims,
+  runProcess,
+  startEmulatorWithoutApps,
+  type ProcessRun,
 } from './support/provisioning-tenant.ts';
 import type { DaemonStatus } from '../apps/consumer-daemon/src/status/daemon-status.service.js';
 
@@ -46,31 +46,14 @@ const authority = () => `https://localhost:${ports.idpHttps}`;
 const stateFile = () => join(stateDir, 'directory-state.json');
 
 async function startIdp(): Promise<void> {
-  idp = startService(
-    'mock-idp',
-    {
-      ...wiring['mock-idp'],
-      MOCK_IDP_DIRECTORY: join(stateDir, 'directory.json'),
-      MOCK_IDP_STATE_FILE: stateFile(),
-      MOCK_IDP_ADMIN_ENABLED: 'false',
-    },
-    () => undefined,
-  );
-  await waitForHttp(`${idpUrl()}/healthz`, 30_000, idp.process);
-}
-
-interface ProvisionRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+  idp = await startEmulatorWithoutApps(ports, stateDir, { MOCK_IDP_STATE_FILE: stateFile() });
 }
 
 /** `node infra/provision/cli.ts ...` as the deploying identity of the emulator's `deployer` container. */
-function provision(args: string[], env: Env = {}): Promise<ProvisionRun> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'infra/provision/cli.ts'), ...args], {
+function provision(args: string[], env: Env = {}): Promise<ProcessRun> {
+  return runProcess(process.execPath, [join(REPO_ROOT, 'infra/provision/cli.ts'), ...args], {
     cwd: REPO_ROOT,
     env: {
-      ...baseEnvironment(),
       NODE_EXTRA_CA_CERTS: join(stateDir, 'ca.pem'),
       IDENTITY_ENDPOINT: `http://localhost:${ports.idpHttp}/msi/token`,
       IDENTITY_HEADER: DEPLOYER.identityHeader,
@@ -79,16 +62,10 @@ function provision(args: string[], env: Env = {}): Promise<ProvisionRun> {
       AZURE_AUTHORITY_HOST: authority(),
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((done) => child.once('close', (code) => done({ code, stdout, stderr })));
 }
 
-function expectSuccess(run: ProvisionRun): string {
+function expectSuccess(run: ProcessRun): string {
   if (run.code !== 0) throw new Error(`provision exited ${run.code}\n${run.stdout}\n${run.stderr}`);
   expect(run.stdout + run.stderr).not.toMatch(JWT);
   return run.stdout;
@@ -144,7 +121,6 @@ beforeAll(async () => {
     daemon: 0,
   };
   wiring = localWiring(ports, stateDir);
-  writeFileSync(join(stateDir, 'directory.json'), JSON.stringify(TENANT_WITHOUT_APPS));
   await startIdp();
 }, 120_000);
 

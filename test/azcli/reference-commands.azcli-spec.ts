@@ -10,27 +10,24 @@
 // `az login` also lists subscriptions from Azure Resource Manager, which the emulator does not
 // emulate: a stand-in on the emulator's certificate answers that one call with no subscription,
 // so `--allow-no-subscriptions` gives a tenant-level account, as for an identity without RBAC.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DEMO,
-  baseEnvironment,
   buildIfNeeded,
   freePort,
-  localWiring,
-  startService,
   stopService,
-  waitForHttp,
   type RunningService,
   type StackPorts,
 } from '../../scripts/stack.ts';
 import {
   DEPLOYER,
-  TENANT_WITHOUT_APPS,
   freshDaemonTokenClaims,
+  runProcess,
+  startEmulatorWithoutApps,
+  type ProcessRun,
 } from '../support/provisioning-tenant.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -41,17 +38,10 @@ let idp: RunningService | undefined;
 let arm: Server | undefined;
 const graph = () => `https://localhost:${ports.idpHttps}`;
 
-interface AzRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function az(args: string[], cwd = stateDir): Promise<AzRun> {
-  const child = spawn('az', args, {
-    cwd,
+function az(args: string[]): Promise<ProcessRun> {
+  return runProcess('az', args, {
+    cwd: stateDir,
     env: {
-      ...baseEnvironment(),
       AZURE_CONFIG_DIR: join(stateDir, 'azure'),
       AZURE_CORE_COLLECT_TELEMETRY: 'false',
       AZURE_CORE_NO_COLOR: 'true',
@@ -62,15 +52,6 @@ function az(args: string[], cwd = stateDir): Promise<AzRun> {
       NO_PROXY: 'localhost,127.0.0.1',
       no_proxy: 'localhost,127.0.0.1',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((done, fail) => {
-    child.once('error', fail);
-    child.once('close', (code) => done({ code, stdout, stderr }));
   });
 }
 
@@ -117,17 +98,7 @@ beforeAll(async () => {
     daemon: 0,
     arm: await freePort(),
   };
-  writeFileSync(join(stateDir, 'directory.json'), JSON.stringify(TENANT_WITHOUT_APPS));
-  idp = startService(
-    'mock-idp',
-    {
-      ...localWiring(ports, stateDir)['mock-idp'],
-      MOCK_IDP_DIRECTORY: join(stateDir, 'directory.json'),
-      MOCK_IDP_ADMIN_ENABLED: 'false',
-    },
-    () => undefined,
-  );
-  await waitForHttp(`http://127.0.0.1:${ports.idpHttp}/healthz`, 30_000, idp.process);
+  idp = await startEmulatorWithoutApps(ports, stateDir);
   arm = await startArmStandIn(ports.arm);
   writeFileSync(
     join(stateDir, 'cloud.json'),

@@ -2,7 +2,19 @@
 // customer. `id-deployer` (in container `deployer`) holds the Microsoft Graph permissions that
 // `npm run provision` and the Azure CLI need; `id-no-graph` (same container) holds none;
 // `id-consumer-daemon` is the daemon's identity. Everything else comes from provisioning.
-import { DEMO } from '../../scripts/stack.ts';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DEMO,
+  baseEnvironment,
+  localWiring,
+  startService,
+  waitForHttp,
+  type Env,
+  type RunningService,
+  type StackPorts,
+} from '../../scripts/stack.ts';
 
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 export const DEPLOYER = {
@@ -90,4 +102,56 @@ export async function freshDaemonTokenClaims(idpHttpUrl: string): Promise<Record
     throw new Error(`daemon token: ${response.status} ${await response.text()}`);
   const { access_token: token } = (await response.json()) as { access_token: string };
   return claimsOf(token);
+}
+
+export interface ProcessRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to its end with the local stack's clean environment plus `env`. */
+export function runProcess(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Env },
+): Promise<ProcessRun> {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...baseEnvironment(), ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((done, fail) => {
+    child.once('error', fail);
+    child.once('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * The built emulator on `ports`, its CA and keys in `stateDir`, with the tenant above (written to
+ * `stateDir/directory.json`) and Graph authorization only (no admin API).
+ */
+export async function startEmulatorWithoutApps(
+  ports: StackPorts,
+  stateDir: string,
+  env: Env = {},
+): Promise<RunningService> {
+  const directory = join(stateDir, 'directory.json');
+  writeFileSync(directory, JSON.stringify(TENANT_WITHOUT_APPS));
+  const idp = startService(
+    'mock-idp',
+    {
+      ...localWiring(ports, stateDir)['mock-idp'],
+      MOCK_IDP_DIRECTORY: directory,
+      MOCK_IDP_ADMIN_ENABLED: 'false',
+      ...env,
+    },
+    () => undefined,
+  );
+  await waitForHttp(`http://127.0.0.1:${ports.idpHttp}/healthz`, 30_000, idp.process);
+  return idp;
 }
