@@ -136,6 +136,14 @@ describe('authorization', () => {
     expect(wrongAudience.status).toBe(401);
     expect(wrongAudience.body.error.message).toMatch(/Invalid audience/);
 
+    const refusal = expect.objectContaining({
+      method: 'GET',
+      path: '/v1.0/applications',
+      status: 401,
+      error: 'InvalidAuthenticationToken',
+    });
+    expect(await idp.journal('graph')).toEqual([refusal, refusal]);
+
     const [header, payload] = deployerToken.split('.');
     const forged = await graph('GET', '/v1.0/applications', undefined, `${header}.${payload}.AAAA`);
     expect(forged.status).toBe(401);
@@ -396,6 +404,12 @@ describe('service principals and app role assignments', () => {
       assignment,
     );
     expect(created.status).toBe(201);
+    expect((await idp.journal('graph')).at(-1)).toMatchObject({
+      method: 'POST',
+      status: 201,
+      tenantId: DEMO.tenantId,
+      principalId: DEMO.deployerPrincipalId,
+    });
     expect(created.body).toMatchObject({
       ...assignment,
       principalDisplayName: 'id-no-role',

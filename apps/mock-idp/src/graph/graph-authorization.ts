@@ -7,11 +7,14 @@
 import {
   createParamDecorator,
   Injectable,
-  type CanActivate,
+  type CallHandler,
   type ExecutionContext,
+  type NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import { from, switchMap, type Observable } from 'rxjs';
+import { requestRecord } from '../http/request-record.js';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { PublicEndpoints } from '../config/public-endpoints.js';
 import type { Application, Tenant } from '../directory/directory.types.js';
@@ -46,7 +49,7 @@ export const GRAPH_OPERATIONS = {
 
 export type GraphOperation = keyof typeof GRAPH_OPERATIONS;
 
-/** The kind of operation a Graph handler performs; the guard refuses handlers without one. */
+/** The kind of operation a Graph handler performs; handlers without one are refused. */
 export const GraphAccess = Reflector.createDecorator<GraphOperation>();
 
 export interface GraphCaller {
@@ -62,7 +65,7 @@ type WithCaller = Request & { [CALLER]?: GraphCaller };
 
 export const Caller = createParamDecorator((_: unknown, context: ExecutionContext) => {
   const caller = context.switchToHttp().getRequest<WithCaller>()[CALLER];
-  if (!caller) throw new Error('Graph handler without GraphAuthorizationGuard');
+  if (!caller) throw new Error('Graph handler without GraphAuthorization');
   return caller;
 });
 
@@ -77,8 +80,12 @@ export function assertMayWriteApplication(caller: GraphCaller, app: Application)
   );
 }
 
+/**
+ * An interceptor rather than a guard so that it runs after the endpoint interceptor: refusals are
+ * journaled like every other Graph answer.
+ */
 @Injectable()
-export class GraphAuthorizationGuard implements CanActivate {
+export class GraphAuthorization implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly directory: IdentityDirectory,
@@ -86,7 +93,11 @@ export class GraphAuthorizationGuard implements CanActivate {
     private readonly keys: SigningKeyStore,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return from(this.authorize(context)).pipe(switchMap(() => next.handle()));
+  }
+
+  private async authorize(context: ExecutionContext): Promise<void> {
     const operation = this.reflector.getAllAndOverride(GraphAccess, [
       context.getHandler(),
       context.getClass(),
@@ -94,11 +105,15 @@ export class GraphAuthorizationGuard implements CanActivate {
     if (operation === undefined) throw GraphErrors.internal();
     const req = context.switchToHttp().getRequest<WithCaller>();
     const caller = await this.authenticate(req.headers.authorization);
+    Object.assign(requestRecord(req).details, {
+      tenantId: caller.tenant.tenantId,
+      principalId: caller.principalId,
+      clientId: caller.appId,
+    });
     const accepted: readonly GraphPermission[] = GRAPH_OPERATIONS[operation];
     if (accepted.length > 0 && !accepted.some((permission) => caller.roles.has(permission)))
       throw GraphErrors.forbidden(accepted);
     req[CALLER] = caller;
-    return true;
   }
 
   private async authenticate(authorization: string | undefined): Promise<GraphCaller> {

@@ -4,7 +4,7 @@ import { AlternateKeysController } from './alternate-keys.controller.js';
 import { AppRoleAssignmentsController } from './app-role-assignments.controller.js';
 import { ApplicationsController } from './applications.controller.js';
 import { FederatedCredentialsController } from './federated-credentials.controller.js';
-import { GraphAuthorizationGuard } from './graph-authorization.js';
+import { GraphAuthorization } from './graph-authorization.js';
 import { GraphExceptionFilter } from './graph-exception.filter.js';
 import { GraphFallbackController } from './graph-fallback.controller.js';
 import { GraphViews } from './graph-views.js';
@@ -19,4 +19,4 @@ export const GRAPH_CONTROLLERS = [
   GraphFallbackController,
 ];
 
-export const GRAPH_PROVIDERS = [GraphViews, GraphAuthorizationGuard, GraphExceptionFilter];
+export const GRAPH_PROVIDERS = [GraphViews, GraphAuthorization, GraphExceptionFilter];
