@@ -6,6 +6,8 @@ export interface AutocannonResult {
   latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
+  '2xx': number;
+  timeouts: number;
 }
 
 interface RequestParams {
@@ -17,7 +19,9 @@ interface RequestParams {
 export type Autocannon = (options: {
   url: string;
   connections: number;
-  duration: number;
+  /** Seconds to run; or `amount`, a number of requests. */
+  duration?: number;
+  amount?: number;
   headers?: Record<string, string>;
   /** `setupRequest` runs before each request is sent (a new header per request, ...). */
   requests?: { setupRequest?: (request: RequestParams) => RequestParams }[];

@@ -36,6 +36,7 @@ describe('parseDaemonConfig', () => {
       bindAddress: undefined,
       requestTimeoutMs: 10_000,
       shutdownTimeoutMs: 5000,
+      reacquireMinIntervalMs: 30_000,
       retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 30_000 },
       logLevel: 'info',
     });

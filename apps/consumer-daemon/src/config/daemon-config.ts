@@ -36,6 +36,8 @@ export interface DaemonConfig {
   bindAddress?: string;
   requestTimeoutMs: number;
   shutdownTimeoutMs: number;
+  /** TOKEN_REACQUIRE_MIN_INTERVAL_MS: see REACQUIRE_MIN_INTERVAL_MS in token-provider.ts. */
+  reacquireMinIntervalMs: number;
   retry: RetryBounds;
   logLevel: LogLevel;
 }
@@ -162,6 +164,12 @@ export function parseDaemonConfig(env: Environment): DaemonConfig {
   const bindAddress = read.ipAddress('BIND_ADDRESS');
   const requestTimeoutMs = read.integer('API_TIMEOUT_MS', 10_000, 1, 600_000);
   const shutdownTimeoutMs = read.integer('SHUTDOWN_TIMEOUT_MS', 5000, 1, 600_000);
+  const reacquireMinIntervalMs = read.integer(
+    'TOKEN_REACQUIRE_MIN_INTERVAL_MS',
+    30_000,
+    0,
+    86_400_000,
+  );
   const logLevel = read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
   const retry: RetryBounds = {
     maxAttempts: read.integer('RETRY_MAX_ATTEMPTS', 4, 1, 20),
@@ -189,6 +197,7 @@ export function parseDaemonConfig(env: Environment): DaemonConfig {
     bindAddress,
     requestTimeoutMs,
     shutdownTimeoutMs,
+    reacquireMinIntervalMs,
     retry,
     logLevel,
   };

@@ -38,9 +38,10 @@ export abstract class TokenProvider {
 export const EXPIRY_MARGIN_MS = 5 * 60_000;
 
 /**
- * Fewest milliseconds between two cache-bypassing token requests. When a token fresh from the IdP
- * is refused too, the cause is not the token (audience, tenant, the API's keys): asking the IdP
- * again on every call would only load it. This bounds the IdP requests of a 401 loop.
+ * Default fewest milliseconds between a token fresh from the IdP and the next cache-bypassing
+ * request (TOKEN_REACQUIRE_MIN_INTERVAL_MS). When a fresh token is refused too, the cause is not
+ * the token (audience, tenant, the API's keys): asking the IdP again on every call would only load
+ * it. This bounds the IdP requests of a 401 loop; failed requests are bounded by the backoff.
  */
 export const REACQUIRE_MIN_INTERVAL_MS = 30_000;
 
@@ -50,7 +51,10 @@ export abstract class CredentialTokenProvider extends TokenProvider {
   /** The token the SDK last handed out: served only while the SDK fails and it is still valid. */
   private lastToken: AccessToken | undefined;
   private pendingReacquire: Promise<AccessToken> | undefined;
-  private lastReacquireAt: number | undefined;
+  /** When reacquire() last got a token from the IdP. */
+  private lastFreshTokenAt: number | undefined;
+  /** See REACQUIRE_MIN_INTERVAL_MS. */
+  reacquireMinIntervalMs = REACQUIRE_MIN_INTERVAL_MS;
 
   protected constructor(protected readonly scope: string) {
     super();
@@ -109,15 +113,15 @@ export abstract class CredentialTokenProvider extends TokenProvider {
     this.pendingReacquire ??= (async () => {
       const now = Date.now();
       if (
-        this.lastReacquireAt !== undefined &&
-        now - this.lastReacquireAt < REACQUIRE_MIN_INTERVAL_MS
+        this.lastFreshTokenAt !== undefined &&
+        now - this.lastFreshTokenAt < this.reacquireMinIntervalMs
       ) {
         // The API has just refused the last token: never hand it back as a fallback.
         return this.fromCredential(false);
       }
-      this.lastReacquireAt = now;
       try {
         this.lastToken = await this.freshToken();
+        this.lastFreshTokenAt = Date.now();
         return this.lastToken;
       } catch (error) {
         throw new TokenUnavailableError(
