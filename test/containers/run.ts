@@ -118,6 +118,17 @@ async function containerOf(service: Service): Promise<ContainerState> {
   return body.State;
 }
 
+/** Size of the service's image in MB (as `docker images` shows it). */
+async function imageMegabytes(service: Service): Promise<number> {
+  const id = compose(['ps', '-q', service]).trim().split('\n')[0];
+  const { body: container } = await engine.api<{ Image: string }>('GET', `/containers/${id}/json`);
+  const { body: image } = await engine.api<{ Size: number }>(
+    'GET',
+    `/images/${container.Image}/json`,
+  );
+  return Math.round(image.Size / 1e6);
+}
+
 async function healthy(service: Service): Promise<ContainerState | undefined> {
   const state = await containerOf(service);
   if (!state.Running)
@@ -191,7 +202,10 @@ async function scenario(): Promise<void> {
       compose(['up', '-d']);
       for (const service of SERVICES)
         await waitFor(`${service} healthy`, 180_000, () => healthy(service));
-      return `${seconds(since)} from up`;
+      const sizes = await Promise.all(
+        SERVICES.map(async (service) => `${service} ${await imageMegabytes(service)} MB`),
+      );
+      return `${seconds(since)} from up; images: ${sizes.join(', ')}`;
     },
   );
   if (!up) return;
