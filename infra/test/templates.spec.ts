@@ -160,6 +160,19 @@ describe('Bicep templates (offline)', () => {
     },
   );
 
+  it('the federated credential is nested in its application and named after its uniqueName', () => {
+    // declared beside the application (or without the parent's uniqueName) the write races it or
+    // is not found: msgraph-bicep-types issues 301 and 271
+    const entra = templates.find((t) => name(t) === 'modules/entra-applications.bicep')!;
+    const credentials = [...entra.resources.values()].filter((r) =>
+      r.type.startsWith('Microsoft.Graph/applications/federatedIdentityCredentials'),
+    );
+    expect(credentials.map((r) => r.parent)).toEqual(['ficApplication']);
+    expect(BicepTemplate.propertyValue(credentials[0].body, 'name')?.text).toMatch(
+      /^'\$\{ficApplication\.uniqueName\}\//,
+    );
+  });
+
   it('the types check finds a misspelled, a read-only and a missing property', () => {
     expect(
       graphTypeProblems('Microsoft.Graph/applications@v1.0', {
