@@ -6,6 +6,7 @@ export const CONSOLE_PAGE = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>mock-idp console</title>
 <link rel="stylesheet" href="/_admin/console/console.css">
+<link rel="icon" href="/_admin/console/favicon.svg" type="image/svg+xml">
 <script type="module" src="/_admin/console/console.js"></script>
 </head>
 <body>

@@ -10,6 +10,9 @@ import { CONSOLE_STYLE } from './console-style.js';
 export const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+const CONSOLE_ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0f2a4a"/><path d="M4 8h8M8 4v8" stroke="#fff" stroke-width="2"/></svg>';
+
 const ConsoleAsset = (contentType: string) =>
   applyDecorators(
     Header('Content-Type', contentType),
@@ -31,6 +34,12 @@ export class ConsoleController {
   @ConsoleAsset('text/javascript; charset=utf-8')
   script(): string {
     return CONSOLE_SCRIPT;
+  }
+
+  @Get('favicon.svg')
+  @ConsoleAsset('image/svg+xml')
+  icon(): string {
+    return CONSOLE_ICON;
   }
 
   @Get('console.css')
