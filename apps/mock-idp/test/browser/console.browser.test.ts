@@ -71,7 +71,7 @@ after(async () => {
     await page.locator('#inspect-token').fill('');
     await page.locator('#inspect-result').evaluate((node) => node.replaceChildren());
     await page.locator('#inspect-token').blur();
-    await page.evaluate(() => globalThis.scrollTo(0, 0));
+    await page.evaluate('scrollTo(0, 0)');
     await page.screenshot({ path: resolve(screenshot) });
   }
   await context?.close();
