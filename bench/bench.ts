@@ -10,9 +10,14 @@
 //    BENCH_SECONDS of plain Express under the same load; a ratio is the median over rounds of
 //    (server req/s / plain Express req/s just before), so that load from other work on the
 //    machine mostly cancels out. req/s figures are medians, and move with that other work.
+//    CPU µs/request: CPU time of the server process (/proc/{pid}/stat) per request served, median
+//    over rounds: what a request costs, whatever else the machine does.
 //  - idle RSS: VmRSS 1 s after the first 200; cold start: spawn -> first 200 on GET /api/items
 //    (polled every 10 ms; for auth servers with a valid token, i.e. metadata and keys loaded);
-//    median of BENCH_COLD_STARTS starts, each server alone on the machine (no load running).
+//    median of BENCH_COLD_STARTS starts, each server alone on the machine (no load running), with
+//    the CPU time the process used until then.
+//  - flood: protected-api (after the rounds) gets BENCH_FLOOD_TOKENS more distinct valid tokens,
+//    each twice: RSS before and after each pass, CPU per request of each pass.
 //  - emulator: tokens signed per second by jose RS256 on this thread (one core), and over HTTP
 //    (GET /msi/token, autocannon); cold start to /healthz 200; idle RSS.
 //  - daemon: cold start to /readyz 200 (token acquired); idle RSS; IdP requests per 1000 calls with
@@ -20,7 +25,9 @@
 // Results: printed, and written to bench/results/latest.json and latest.md.
 // Knobs: BENCH_SECONDS (2) BENCH_ROUNDS (4) BENCH_WARMUP_SECONDS (2) BENCH_CONNECTIONS (50)
 //        BENCH_TOKENS (2000) BENCH_COLD_STARTS (3) BENCH_DAEMON_CALLS (1000) BENCH_LOG_LEVEL (info)
-//        BENCH_SERVERS (comma-separated ids of the servers to run; plain Express always runs)
+//        BENCH_FLOOD_TOKENS (10000) BENCH_SERVERS (comma-separated ids of the servers to run;
+//        plain Express always runs); BENCH_THROUGHPUT_ONLY=1 and
+//        BENCH_EXTRA_BUNDLES=id=path/to/main.js,... for A/B runs of protected-api builds.
 // Runs on Node 24 type stripping: erasable TypeScript only.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -59,6 +66,7 @@ const CONNECTIONS = knob('BENCH_CONNECTIONS', 50);
 const DISTINCT_TOKENS = knob('BENCH_TOKENS', 2000);
 const COLD_STARTS = THROUGHPUT_ONLY ? 0 : knob('BENCH_COLD_STARTS', 3);
 const DAEMON_CALLS = knob('BENCH_DAEMON_CALLS', 1000);
+const FLOOD_TOKENS = THROUGHPUT_ONLY ? 0 : knob('BENCH_FLOOD_TOKENS', 10_000);
 const LOG_LEVEL = process.env['BENCH_LOG_LEVEL'] ?? 'info';
 /** More protected-api builds to compare, as id=path/to/main.js,... (A/B experiments). */
 const EXTRA_BUNDLES = (process.env['BENCH_EXTRA_BUNDLES'] ?? '')
@@ -231,6 +239,8 @@ const journal = (emulator: Emulator) =>
 
 interface StartFigures {
   coldStartMs: number;
+  /** CPU time the process used until its first 200: steadier than wall time on a busy machine. */
+  coldStartCpuMs: number;
   idleRssMb: number;
 }
 
@@ -243,6 +253,7 @@ async function measureStarts(
   }>,
 ): Promise<StartFigures> {
   const coldStarts: number[] = [];
+  const cpu: number[] = [];
   const rss: number[] = [];
   for (let i = 0; i < COLD_STARTS; i++) {
     const { spawnChild, url, headers } = await prepare();
@@ -250,13 +261,14 @@ async function measureStarts(
     const child = spawnChild();
     try {
       coldStarts.push(await msUntil200(url, startedAt, child, headers));
+      cpu.push(cpuMs(child.pid!));
       await sleep(1000);
       rss.push(rssMb(child.pid!));
     } finally {
       await stopProcess(child);
     }
   }
-  return { coldStartMs: median(coldStarts), idleRssMb: median(rss) };
+  return { coldStartMs: median(coldStarts), coldStartCpuMs: median(cpu), idleRssMb: median(rss) };
 }
 
 /** One reused token, or BENCH_TOKENS distinct tokens round-robin. */
@@ -296,6 +308,48 @@ async function drive(
   }
   const cpuUsPerRequest = ((cpuMs(server.child.pid!) - cpuBefore) * 1000) / result.requests.total;
   return { ...result, cpuUsPerRequest };
+}
+
+interface FloodFigures {
+  tokens: number;
+  rssBeforeMb: number;
+  rssAfterFirstPassMb: number;
+  rssAfterSecondPassMb: number;
+  cpuUsPerRequestFirstPass: number;
+  cpuUsPerRequestSecondPass: number;
+}
+
+/**
+ * protected-api under `tokens.length` distinct valid callers: every token sent once (each one new:
+ * a full validation), then every token once more (remembered, if the verified-token cache holds
+ * them all); RSS after each pass shows what the cache costs and that it stays bounded.
+ */
+async function measureFlood(server: Running, tokens: string[]): Promise<FloodFigures> {
+  const pid = server.child.pid!;
+  const rssBeforeMb = rssMb(pid);
+  const pass = async () => {
+    const cpuBefore = cpuMs(pid);
+    const result = await autocannon({
+      url: `${server.url}${ITEMS_PATH}`,
+      connections: CONNECTIONS,
+      amount: tokens.length,
+      requests: roundRobinBearer(tokens),
+    });
+    if (result.non2xx > 0 || result.errors > 0)
+      throw new Error(`flood: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
+    return ((cpuMs(pid) - cpuBefore) * 1000) / result.requests.total;
+  };
+  const cpuUsPerRequestFirstPass = await pass();
+  const rssAfterFirstPassMb = rssMb(pid);
+  const cpuUsPerRequestSecondPass = await pass();
+  return {
+    tokens: tokens.length,
+    rssBeforeMb,
+    rssAfterFirstPassMb,
+    rssAfterSecondPassMb: rssMb(pid),
+    cpuUsPerRequestFirstPass,
+    cpuUsPerRequestSecondPass,
+  };
 }
 
 interface ServerFigures extends StartFigures {
@@ -391,12 +445,12 @@ async function daemonRun(
 
 function markdownTable(servers: ServerFigures[]): string {
   const lines = [
-    `| server | req/s, 1 token | x plain Express | x plain Express, ${DISTINCT_TOKENS} distinct tokens | CPU µs/request, 1 token / ${DISTINCT_TOKENS} tokens | idle RSS | RSS after load | cold start to first 200 |`,
+    `| server | req/s, 1 token | x plain Express | x plain Express, ${DISTINCT_TOKENS} distinct tokens | CPU µs/request, 1 token / ${DISTINCT_TOKENS} tokens | idle RSS | RSS after load | cold start to first 200 (CPU used) |`,
     '|---|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const s of servers) {
     lines.push(
-      `| ${s.label} | ${Math.round(s.requestsPerSecond)} | ${s.ratioToExpress.toFixed(2)} | ${s.ratioToExpressManyTokens.toFixed(2)} | ${Math.round(s.cpuUsPerRequest)} / ${Math.round(s.cpuUsPerRequestManyTokens)} | ${Math.round(s.idleRssMb)} MB | ${Math.round(s.rssAfterLoadMb)} MB | ${(s.coldStartMs / 1000).toFixed(2)} s |`,
+      `| ${s.label} | ${Math.round(s.requestsPerSecond)} | ${s.ratioToExpress.toFixed(2)} | ${s.ratioToExpressManyTokens.toFixed(2)} | ${Math.round(s.cpuUsPerRequest)} / ${Math.round(s.cpuUsPerRequestManyTokens)} | ${Math.round(s.idleRssMb)} MB | ${Math.round(s.rssAfterLoadMb)} MB | ${(s.coldStartMs / 1000).toFixed(2)} s (${(s.coldStartCpuMs / 1000).toFixed(2)} s) |`,
     );
   }
   return lines.join('\n');
@@ -404,6 +458,7 @@ function markdownTable(servers: ServerFigures[]): string {
 
 const startedAt = new Date();
 async function measureDaemonAndReport(
+  flood: FloodFigures | undefined,
   servers: ServerFigures[],
   idpRequestsDuringRounds: number,
   signedPerSecond: number,
@@ -435,6 +490,7 @@ async function measureDaemonAndReport(
     },
     servers,
     idpMetadataAndJwksRequestsDuringRounds: idpRequestsDuringRounds,
+    flood,
     emulator: {
       tokensSignedPerSecondOneCore: Math.round(signedPerSecond),
       tokensPerSecondOverHttp: Math.round(tokensPerSecondOverHttp),
@@ -452,10 +508,18 @@ async function measureDaemonAndReport(
     markdownTable(servers),
     '',
     `- IdP metadata/JWKS requests during the measured rounds (all servers): ${idpRequestsDuringRounds}`,
+    ...(flood
+      ? [
+          `- protected-api under ${flood.tokens} distinct valid tokens (each sent twice, after the rounds: the cache already holds their 2000 tokens): ` +
+            `RSS ${Math.round(flood.rssBeforeMb)} MB before, ${Math.round(flood.rssAfterFirstPassMb)} MB after the first pass, ` +
+            `${Math.round(flood.rssAfterSecondPassMb)} MB after the second; CPU per request ${Math.round(flood.cpuUsPerRequestFirstPass)} µs ` +
+            `(new tokens) then ${Math.round(flood.cpuUsPerRequestSecondPass)} µs (remembered)`,
+        ]
+      : []),
     `- mock-idp: ${figures.emulator.tokensSignedPerSecondOneCore} tokens signed/s on one core (jose RS256 in-process), ` +
       `${figures.emulator.tokensPerSecondOverHttp} tokens/s over HTTP GET /msi/token (10 connections); ` +
-      `cold start to /healthz 200 ${(emulatorStart.coldStartMs / 1000).toFixed(2)} s; idle RSS ${Math.round(emulatorStart.idleRssMb)} MB`,
-    `- consumer-daemon: cold start to /readyz 200 (token acquired) ${(daemonStart.coldStartMs / 1000).toFixed(2)} s; idle RSS ${Math.round(daemonStart.idleRssMb)} MB`,
+      `cold start to /healthz 200 ${(emulatorStart.coldStartMs / 1000).toFixed(2)} s (CPU ${(emulatorStart.coldStartCpuMs / 1000).toFixed(2)} s); idle RSS ${Math.round(emulatorStart.idleRssMb)} MB`,
+    `- consumer-daemon: cold start to /readyz 200 (token acquired) ${(daemonStart.coldStartMs / 1000).toFixed(2)} s (CPU ${(daemonStart.coldStartCpuMs / 1000).toFixed(2)} s); idle RSS ${Math.round(daemonStart.idleRssMb)} MB`,
     `- IdP requests per 1000 daemon calls (emulator journal, cleared once the API is ready; CALL_INTERVAL_MS=1): ${daemonLine(managedIdentity.run)}; ${daemonLine(federated.run)}`,
     '',
     `Measured ${figures.startedAt} on ${figures.machine.cpus} x ${figures.machine.cpu}, Node ${figures.machine.node}; ` +
@@ -602,12 +666,20 @@ try {
     rssAfterLoadMb: rssMb(server.child.pid!),
     ...starts.get(server.spec.id)!,
   }));
+  const protectedApi = running.find((server) => server.spec.id === 'protected-api');
+  let flood: FloodFigures | undefined;
+  if (protectedApi && FLOOD_TOKENS > 0) {
+    const floodTokens = await mintTokens(emulator.httpUrl, FLOOD_TOKENS);
+    flood = await measureFlood(protectedApi, floodTokens);
+    console.log(`flood of ${FLOOD_TOKENS} distinct tokens: ${JSON.stringify(flood)}`);
+  }
   for (const server of running) await stopProcess(server.child);
   running.length = 0;
 
   if (THROUGHPUT_ONLY) console.log(`\n${markdownTable(servers)}`);
   else
     await measureDaemonAndReport(
+      flood,
       servers,
       idpRequestsDuringRounds,
       signedPerSecond,
