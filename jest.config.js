@@ -8,6 +8,7 @@ const common = {
     '^@app/auth/testing$': '<rootDir>/libs/auth/src/testing.ts',
     '^@app/logging$': '<rootDir>/libs/logging/src/index.ts',
     '^@app/http-hardening$': '<rootDir>/libs/http-hardening/src/index.ts',
+    '^@app/env$': '<rootDir>/libs/env/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -11,7 +11,7 @@ try {
   config = parseProtectedApiConfig(process.env);
 } catch (error) {
   if (!(error instanceof ProtectedApiConfigError)) throw error;
-  console.error(`protected-api: invalid configuration: ${error.message}`);
+  console.error(error.message);
   process.exit(2);
 }
 

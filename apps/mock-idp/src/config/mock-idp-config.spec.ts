@@ -38,20 +38,27 @@ describe('loadMockIdpConfig', () => {
   });
 
   it.each([
-    [{ MOCK_IDP_HTTP_PORT: 'eighty' }, 'MOCK_IDP_HTTP_PORT: must be an integer, got "eighty"'],
+    [
+      { MOCK_IDP_HTTP_PORT: 'eighty' },
+      'MOCK_IDP_HTTP_PORT: must be a whole number from 0 to 65535 (got "eighty")',
+    ],
     [
       { MOCK_IDP_HTTPS_PORT: '70000' },
-      'MOCK_IDP_HTTPS_PORT: must be between 0 and 65535, got 70000',
+      'MOCK_IDP_HTTPS_PORT: must be a whole number from 0 to 65535 (got "70000")',
     ],
-    [{ MOCK_IDP_ADMIN_ENABLED: 'yes' }, 'MOCK_IDP_ADMIN_ENABLED: must be true or false, got "yes"'],
+    [
+      { MOCK_IDP_ADMIN_ENABLED: 'yes' },
+      'MOCK_IDP_ADMIN_ENABLED: must be true or false (got "yes")',
+    ],
     [
       { MOCK_IDP_TOKEN_LIFETIME_SECONDS: '5' },
-      'MOCK_IDP_TOKEN_LIFETIME_SECONDS: must be between 60 and 2592000, got 5',
+      'MOCK_IDP_TOKEN_LIFETIME_SECONDS: must be a whole number from 60 to 2592000 (got "5")',
     ],
     [
       { MOCK_IDP_PUBLIC_HOST: 'https://x/' },
-      'MOCK_IDP_PUBLIC_HOST: not a host name or IP address: "https://x/"',
+      'MOCK_IDP_PUBLIC_HOST: must be a host name or IP address (got "https://x/")',
     ],
+    [{ MOCK_IDP_LOG_LEVEL: 'loud' }, 'MOCK_IDP_LOG_LEVEL: must be one of fatal, error'],
   ])('stops on %j naming the variable', (env, message) => {
     expect(() => loadMockIdpConfig(env, '/srv')).toThrow(message);
   });

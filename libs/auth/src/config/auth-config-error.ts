@@ -4,7 +4,7 @@ export class AuthConfigError extends Error {
 
   constructor(
     readonly setting: string,
-    problem: string,
+    readonly problem: string,
   ) {
     super(`${setting} ${problem}`);
   }
