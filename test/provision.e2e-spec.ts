@@ -242,6 +242,23 @@ describe('npm run provision against the emulator', () => {
     expect(restored).toContain('Done: 1 change applied.');
   });
 
+  it('appRoleAssignmentRequired on the service principal: a caller without an assignment then gets no token at all', async () => {
+    const trimmed = join(stateDir, 'without-daemon-assignment.entra.json');
+    const declaration = JSON.parse(readFileSync(trimmed, 'utf8'));
+    declaration.applications[0].servicePrincipal = { appRoleAssignmentRequired: true };
+    const required = join(stateDir, 'assignment-required.entra.json');
+    writeFileSync(required, JSON.stringify(declaration));
+    expect(expectSuccess(await provision([required]))).toContain(
+      "~ service principal of 'aztoso-com-app': appRoleAssignmentRequired -> true",
+    );
+    // The daemon's identity lost its assignment above: Entra refuses the token (AADSTS501051).
+    await expect(freshDaemonTokenClaims(idpUrl())).rejects.toThrow(/AADSTS501051/);
+    expect(expectSuccess(await provision([trimmed]))).toContain(
+      "~ service principal of 'aztoso-com-app': appRoleAssignmentRequired -> false",
+    );
+    expect((await freshDaemonTokenClaims(idpUrl()))['roles']).toBeUndefined();
+  });
+
   it('a deploying identity without Graph permission gets a 403 that names the permission', async () => {
     const run = await provision([DEMO_DECLARATION], { AZURE_CLIENT_ID: NO_GRAPH.clientId });
     expect(run.code).toBe(1);
