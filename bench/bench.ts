@@ -33,6 +33,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { format } from 'prettier';
 import {
   DEMO,
   REPO_ROOT,
@@ -528,7 +529,8 @@ async function measureDaemonAndReport(
   ].join('\n');
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(figures, null, 2)}\n`);
-  writeFileSync(join(RESULTS_DIR, 'latest.md'), `${markdown}\n`);
+  // Formatted as the repository formats Markdown (format:check covers bench/results).
+  writeFileSync(join(RESULTS_DIR, 'latest.md'), await format(markdown, { parser: 'markdown' }));
   console.log(`\n${markdown}\n\nwritten to bench/results/latest.json and latest.md`);
 }
 
