@@ -2,10 +2,6 @@
 // that the answer depends on the route (controller + method), not only on the method object.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import request from 'supertest';
-import { AuthModule } from '../auth.module.js';
-import { EntraAuthority } from '../authority/entra-authority.js';
 import { Public } from '../decorators/public.decorator.js';
 import {
   AllowAcl,
@@ -15,6 +11,7 @@ import {
   ScopesOrAppRoles,
 } from '../decorators/access.decorators.js';
 import { Auth, type AuthRequirement } from '../decorators/auth.decorator.js';
+import { getWithToken, startAuthTestApp } from '../spec-support/auth-test-app.js';
 import { TestIdentityProvider } from '../testing/test-identity-provider.js';
 
 const TENANT = 'ea1bae79-6a70-405e-bc84-40037bcde9ec';
@@ -100,30 +97,17 @@ const USER_CLAIMS = { idtyp: 'user', sub: 'a-user-subject', roles: undefined };
 describe('EntraAuthGuard route policies', () => {
   let idp: TestIdentityProvider;
   let app: INestApplication;
-  const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
     idp = await TestIdentityProvider.start({ tenantId: TENANT });
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        AuthModule.forRoot({
-          authority: idp.authority,
-          tenantId: TENANT,
-          audiences: ['https://myapp.aztoso.com'],
-        }),
-      ],
-      controllers: [
-        OpenListingController,
-        SecretListingController,
-        MixedController,
-        AllRolesController,
-        DelegatedController,
-        AnyTokenController,
-      ],
-    }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
-    await app.get(EntraAuthority).whenReady();
+    app = await startAuthTestApp(idp, {}, [
+      OpenListingController,
+      SecretListingController,
+      MixedController,
+      AllRolesController,
+      DelegatedController,
+      AnyTokenController,
+    ]);
   });
 
   afterAll(async () => {
@@ -131,10 +115,7 @@ describe('EntraAuthGuard route policies', () => {
     await idp.close();
   });
 
-  const get = (path: string, token?: string) => {
-    const call = http().get(path);
-    return token ? call.set('Authorization', `Bearer ${token}`) : call;
-  };
+  const get = (path: string, token?: string) => getWithToken(app, path, token);
   const status = async (path: string, token?: string) => (await get(path, token)).status;
 
   it('an inherited handler is public on the @Public() controller only, whichever is called first', async () => {
@@ -208,33 +189,15 @@ describe('EntraAuthGuard route policies', () => {
   });
 
   it('allowAclAuthorization opts the whole API in to tokens without roles or scp', async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        AuthModule.forRoot({
-          authority: idp.authority,
-          tenantId: TENANT,
-          audiences: ['https://myapp.aztoso.com'],
-          allowAclAuthorization: true,
-        }),
-      ],
-      controllers: [AnyTokenController, SecretListingController],
-    }).compile();
-    const aclApp = moduleRef.createNestApplication({ logger: false });
-    await aclApp.init();
+    const aclApp = await startAuthTestApp(idp, { allowAclAuthorization: true }, [
+      AnyTokenController,
+      SecretListingController,
+    ]);
     try {
       const bare = await idp.mint({ claims: { roles: undefined } });
-      expect(
-        (await request(aclApp.getHttpServer()).get('/any').set('Authorization', `Bearer ${bare}`))
-          .status,
-      ).toBe(200);
+      expect((await getWithToken(aclApp, '/any', bare)).status).toBe(200);
       // A role requirement still needs its role.
-      expect(
-        (
-          await request(aclApp.getHttpServer())
-            .get('/secret')
-            .set('Authorization', `Bearer ${bare}`)
-        ).status,
-      ).toBe(403);
+      expect((await getWithToken(aclApp, '/secret', bare)).status).toBe(403);
     } finally {
       await aclApp.close();
     }

@@ -3,11 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Req, UseGuards, type INestApplication } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { Test } from '@nestjs/testing';
-import request from 'supertest';
-import { AuthModule } from '../auth.module.js';
-import { EntraAuthority } from '../authority/entra-authority.js';
 import type { CallerPrincipal } from '../claims/caller-principal.js';
+import { getWithToken, startAuthTestApp } from '../spec-support/auth-test-app.js';
 import { TestIdentityProvider } from '../testing/test-identity-provider.js';
 
 const TENANT = 'ea1bae79-6a70-405e-bc84-40037bcde9ec';
@@ -24,27 +21,11 @@ class PassportGuardedController {
 describe("AuthGuard('entra-bearer')", () => {
   let idp: TestIdentityProvider;
   let app: INestApplication;
-  const get = (token?: string) => {
-    const call = request(app.getHttpServer()).get('/passport');
-    return token ? call.set('Authorization', `Bearer ${token}`) : call;
-  };
+  const get = (token?: string) => getWithToken(app, '/passport', token);
 
   beforeAll(async () => {
     idp = await TestIdentityProvider.start({ tenantId: TENANT });
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        AuthModule.forRoot({
-          authority: idp.authority,
-          tenantId: TENANT,
-          audiences: ['https://myapp.aztoso.com'],
-          globalGuard: false,
-        }),
-      ],
-      controllers: [PassportGuardedController],
-    }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
-    await app.get(EntraAuthority).whenReady();
+    app = await startAuthTestApp(idp, { globalGuard: false }, [PassportGuardedController]);
   });
 
   afterAll(async () => {

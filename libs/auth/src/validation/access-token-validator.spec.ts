@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AuthModule } from '../auth.module.js';
 import { EntraAuthority } from '../authority/entra-authority.js';
+import { startAuthTestApp } from '../spec-support/auth-test-app.js';
 import { TestIdentityProvider } from '../testing/test-identity-provider.js';
 import { AccessTokenValidator } from './access-token-validator.js';
 
@@ -162,19 +163,8 @@ describe('AccessTokenValidator', () => {
   });
 
   it("allowedTenants '*': any tenant, each token's tid still the tenant of its issuer", async () => {
-    const anyTenant = await Test.createTestingModule({
-      imports: [
-        AuthModule.forRoot({
-          authority: idp.authority,
-          tenantId: TENANT,
-          allowedTenants: '*',
-          audiences: ['https://myapp.aztoso.com'],
-        }),
-      ],
-    }).compile();
-    await anyTenant.init();
+    const anyTenant = await startAuthTestApp(idp, { allowedTenants: '*' });
     try {
-      await anyTenant.get(EntraAuthority).whenReady();
       const multi = anyTenant.get(AccessTokenValidator);
       const stranger = '0b0e3a4c-1d2e-4f3a-8b9c-0d1e2f3a4b5c';
       const token = await idp.mint({ claims: { tid: stranger, iss: idp.v1Issuer(stranger) } });
@@ -191,19 +181,10 @@ describe('AccessTokenValidator', () => {
   });
 
   it('refuses callers outside allowedClientIds with 403 ERR_CLIENT_NOT_ALLOWED', async () => {
-    const restricted = await Test.createTestingModule({
-      imports: [
-        AuthModule.forRoot({
-          authority: idp.authority,
-          tenantId: TENANT,
-          audiences: ['https://myapp.aztoso.com'],
-          allowedClientIds: ['6f3ca9fc-8b98-4fb5-82f3-bfd4a5a293e7'],
-        }),
-      ],
-    }).compile();
-    await restricted.init();
+    const restricted = await startAuthTestApp(idp, {
+      allowedClientIds: ['6f3ca9fc-8b98-4fb5-82f3-bfd4a5a293e7'],
+    });
     try {
-      await restricted.get(EntraAuthority).whenReady();
       const restrictedValidator = restricted.get(AccessTokenValidator);
       const other = await idp.mint();
       await expect(
