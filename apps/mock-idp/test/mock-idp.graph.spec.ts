@@ -150,6 +150,17 @@ describe('authorization', () => {
     expect(forged.body.error.message).toMatch(/signature/);
   });
 
+  it('is served over https only: the plain listener answers 400 before looking at the token', async () => {
+    const response = await idp.http('/v1.0/applications', {
+      headers: { authorization: `Bearer ${deployerToken}` },
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.message).toMatch(
+      /https only: use https:\/\/localhost:\d+\/v1\.0\/applications/,
+    );
+  });
+
   it('answers 403 Authorization_RequestDenied naming the permissions when the token lacks them', async () => {
     const noRoles = (await managedIdentityToken(GRAPH, DEMO.noRoleClientId)).body.access_token;
     const read = await graph('GET', '/v1.0/applications', undefined, noRoles);
@@ -567,6 +578,49 @@ describe('federated identity credentials', () => {
       'ManagedIdentityFederation',
     );
     expect((await graph('GET', `${fics}/ManagedIdentityFederation`)).body.id).toBe(credential.id);
+  });
+
+  it('a credential added or removed over Graph decides the next token exchange', async () => {
+    const exchange = async () => {
+      const assertion = (
+        await managedIdentityToken('api://AzureADTokenExchange', DEMO.noRoleClientId)
+      ).body.access_token;
+      return idp.https(`/${DEMO.tenantId}/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: DEMO.ficAppId,
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: assertion,
+          scope: `${DEMO.apiIdentifierUri}/.default`,
+        }).toString(),
+      });
+    };
+    expect((await exchange()).body.error_description).toMatch(/AADSTS70021/);
+    const created = await graph('POST', fics, {
+      name: 'no-role-identity',
+      issuer: `${idp.authority}/${DEMO.tenantId}/v2.0`,
+      subject: DEMO.noRolePrincipalId,
+      audiences: ['api://AzureADTokenExchange'],
+    });
+    expect(created.status).toBe(201);
+    const granted = await exchange();
+    expect(granted.status).toBe(200);
+    expect(decodeJwt(granted.body.access_token)).toMatchObject({ appid: DEMO.ficAppId });
+    expect((await graph('DELETE', `${fics}/${created.body.id}`)).status).toBe(204);
+    expect((await exchange()).status).toBe(400);
+  });
+
+  it('answers a body that is not JSON in Graph error shape', async () => {
+    const response = await idp.https(fics, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${deployerToken}`, 'content-type': 'application/json' },
+      body: '{"name": ',
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ code: 'BadRequest' });
+    expect(response.body.error.innerError).toHaveProperty('request-id');
   });
 
   it('creates, updates and deletes a credential with Graph rules', async () => {

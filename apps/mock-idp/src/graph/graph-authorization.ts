@@ -104,6 +104,11 @@ export class GraphAuthorization implements NestInterceptor {
     ]);
     if (operation === undefined) throw GraphErrors.internal();
     const req = context.switchToHttp().getRequest<WithCaller>();
+    // Bearer tokens travel to Graph over TLS only; the plain listener is for managed identities.
+    if (!req.secure)
+      throw GraphErrors.badRequest(
+        `Microsoft Graph is served over https only: use ${this.endpoints.authority}${req.originalUrl}`,
+      );
     const caller = await this.authenticate(req.headers.authorization);
     Object.assign(requestRecord(req).details, {
       tenantId: caller.tenant.tenantId,
