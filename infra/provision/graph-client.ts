@@ -67,7 +67,8 @@ export class GraphClient {
   private readonly credential: TokenCredential;
   private readonly version: string;
   private readonly maxAttempts: number;
-  private token: { value: string; claims: Record<string, unknown> } | undefined;
+  private token:
+    { value: string; expiresOnTimestamp: number; claims: Record<string, unknown> } | undefined;
 
   constructor(options: GraphClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -82,11 +83,15 @@ export class GraphClient {
   }
 
   private async accessToken(): Promise<{ value: string; claims: Record<string, unknown> }> {
-    // The credential caches and refreshes; keeping the last one here only spares a call per request.
+    // Kept until 2 minutes before it expires: AzureCliCredential starts `az` for every getToken.
+    if (this.token && this.token.expiresOnTimestamp - Date.now() > 120_000) return this.token;
     const accessToken = await this.credential.getToken(graphScope(this.baseUrl));
     if (!accessToken) throw new Error(`no token for ${graphScope(this.baseUrl)}`);
-    if (this.token?.value !== accessToken.token)
-      this.token = { value: accessToken.token, claims: tokenClaims(accessToken.token) };
+    this.token = {
+      value: accessToken.token,
+      expiresOnTimestamp: accessToken.expiresOnTimestamp,
+      claims: tokenClaims(accessToken.token),
+    };
     return this.token;
   }
 

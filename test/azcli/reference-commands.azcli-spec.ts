@@ -19,6 +19,8 @@ import {
   buildIfNeeded,
   freePort,
   stopService,
+  REPO_ROOT,
+  type Env,
   type RunningService,
   type StackPorts,
 } from '../../scripts/stack.ts';
@@ -38,21 +40,23 @@ let idp: RunningService | undefined;
 let arm: Server | undefined;
 const graph = () => `https://localhost:${ports.idpHttps}`;
 
+/** What the Azure CLI needs here: its own config dir, the emulator's CA, the MSI endpoint. */
+function azureCliEnvironment(): Env {
+  return {
+    AZURE_CONFIG_DIR: join(stateDir, 'azure'),
+    AZURE_CORE_COLLECT_TELEMETRY: 'false',
+    AZURE_CORE_NO_COLOR: 'true',
+    REQUESTS_CA_BUNDLE: join(stateDir, 'ca.pem'),
+    MSI_ENDPOINT: `http://localhost:${ports.idpHttp}/msi/token`,
+    MSI_SECRET: DEPLOYER.identityHeader,
+    APPSETTING_WEBSITE_SITE_NAME: 'azcli-replay',
+    NO_PROXY: 'localhost,127.0.0.1',
+    no_proxy: 'localhost,127.0.0.1',
+  };
+}
+
 function az(args: string[]): Promise<ProcessRun> {
-  return runProcess('az', args, {
-    cwd: stateDir,
-    env: {
-      AZURE_CONFIG_DIR: join(stateDir, 'azure'),
-      AZURE_CORE_COLLECT_TELEMETRY: 'false',
-      AZURE_CORE_NO_COLOR: 'true',
-      REQUESTS_CA_BUNDLE: join(stateDir, 'ca.pem'),
-      MSI_ENDPOINT: `http://localhost:${ports.idpHttp}/msi/token`,
-      MSI_SECRET: DEPLOYER.identityHeader,
-      APPSETTING_WEBSITE_SITE_NAME: 'azcli-replay',
-      NO_PROXY: 'localhost,127.0.0.1',
-      no_proxy: 'localhost,127.0.0.1',
-    },
-  });
+  return runProcess('az', args, { cwd: stateDir, env: azureCliEnvironment() });
 }
 
 /** Runs az, fails with its output unless it exits 0, returns stdout trimmed. */
@@ -260,5 +264,30 @@ describe('the reference documents, replayed by the Azure CLI against the emulato
       await azOk(['ad', 'app', 'federated-credential', 'list', '--id', objectId]),
     );
     expect(listed).toEqual([expect.objectContaining({ id: created.id, issuer })]);
+  });
+
+  it('npm run provision signs in as a person would, through the Azure CLI (DefaultAzureCredential), and refuses to renumber the role az created', async () => {
+    const run = await runProcess(
+      process.execPath,
+      [join(REPO_ROOT, 'infra/provision/cli.ts'), join(REPO_ROOT, 'infra/entra/demo.entra.json')],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...azureCliEnvironment(),
+          // DefaultAzureCredential restricted to its Azure CLI step (`az account get-access-token`).
+          AZURE_TOKEN_CREDENTIALS: 'AzureCliCredential',
+          NODE_EXTRA_CA_CERTS: join(stateDir, 'ca.pem'),
+          PROVISION_GRAPH_URL: graph(),
+          AZURE_AUTHORITY_HOST: graph(),
+        },
+      },
+    );
+    // It read the tenant with the CLI's Graph token, then stopped before any change: az gave the
+    // role `consumer` a random id, the declaration pins another one.
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /app role 'consumer' of 'aztoso-com-app' has id [0-9a-f-]{36} in the tenant but b1122c6b-d771-4887-9acd-af5d6fc1856b in the declaration/,
+    );
+    expect(run.stderr).not.toMatch(/^\s+at /m);
   });
 });
