@@ -5,7 +5,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  DEMO,
   freePorts,
   localWiring,
   sleep,
@@ -16,20 +15,7 @@ import {
   type RunningService,
   type RunningStack,
 } from '../scripts/stack.ts';
-import { getJson, mockIdpAdmin } from './support/mock-idp-admin.ts';
-
-async function managedIdentityToken(stack: RunningStack): Promise<string> {
-  const query = new URLSearchParams({
-    'api-version': '2019-08-01',
-    resource: DEMO.apiIdentifierUri,
-    client_id: DEMO.consumerIdentityClientId,
-  });
-  const response = await fetch(`${stack.urls.idpHttp}/msi/token?${query}`, {
-    headers: { 'x-identity-header': DEMO.identityHeader },
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { access_token: string }).access_token;
-}
+import { getJson, managedIdentityToken, mockIdpAdmin } from './support/mock-idp-admin.ts';
 
 async function callApi(stack: RunningStack, token: string): Promise<number> {
   const response = await fetch(`${stack.urls.api}/api/items`, {
@@ -63,7 +49,7 @@ describe('mock-idp restarted alone', () => {
     const caPath = join(stateDir, 'ca.pem');
     const caBefore = readFileSync(caPath, 'utf8');
     const kidBefore = await signingKid(stack);
-    const tokenBefore = await managedIdentityToken(stack);
+    const tokenBefore = await managedIdentityToken(stack.urls.idpHttp);
     expect(await callApi(stack, tokenBefore)).toBe(200);
 
     expect(await stopService(stack.services['mock-idp']!)).toBe(0);
@@ -75,12 +61,12 @@ describe('mock-idp restarted alone', () => {
     expect(readFileSync(caPath, 'utf8')).toBe(caBefore);
     expect(await signingKid(stack)).toBe(kidBefore);
     expect(await callApi(stack, tokenBefore)).toBe(200);
-    expect(await callApi(stack, await managedIdentityToken(stack))).toBe(200);
+    expect(await callApi(stack, await managedIdentityToken(stack.urls.idpHttp))).toBe(200);
 
     // A new kid makes the API fetch the JWKS again, over https from the restarted emulator,
     // trusting the CA it read at its own start (once its 30 s refresh cooldown has passed).
     await mockIdpAdmin(stack.urls.idpHttp, 'POST', 'keys/rotate', {});
-    const rotatedToken = await managedIdentityToken(stack);
+    const rotatedToken = await managedIdentityToken(stack.urls.idpHttp);
     let status = await callApi(stack, rotatedToken);
     for (const deadline = Date.now() + 60_000; status !== 200 && Date.now() < deadline;) {
       await sleep(1000);

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO, REPO_ROOT, freePort, sleep } from '../../scripts/stack.ts';
+import { managedIdentityToken } from '../support/mock-idp-admin.ts';
 import { containerEngine, type ContainerEngine } from './container-engine.ts';
 
 const SERVICES = ['mock-idp', 'protected-api', 'consumer-daemon'] as const;
@@ -144,18 +145,6 @@ async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   return (await response.json()) as T;
 }
 
-async function managedIdentityToken(): Promise<string> {
-  const query = new URLSearchParams({
-    'api-version': '2019-08-01',
-    resource: DEMO.apiIdentifierUri,
-    client_id: DEMO.consumerIdentityClientId,
-  });
-  const body = await getJson<{ access_token: string }>(`${idp}/msi/token?${query}`, {
-    headers: { 'x-identity-header': DEMO.identityHeader },
-  });
-  return body.access_token;
-}
-
 async function apiStatus(token?: string): Promise<number> {
   const response = await fetch(`${api}/api/items`, {
     headers: token ? { authorization: `Bearer ${token}` } : {},
@@ -250,7 +239,7 @@ async function scenario(): Promise<void> {
       });
       const kid = (await getJson<{ signingKid: string }>(`${idp}/_admin/keys`)).signingKid;
       assert(kid === before.kid, `signing key changed: ${before.kid} -> ${kid}`);
-      const fresh = await apiStatus(await managedIdentityToken());
+      const fresh = await apiStatus(await managedIdentityToken(idp));
       assert(fresh === 200, `a token issued after the restart got ${fresh}`);
       // A new kid makes the API fetch the JWKS again over https, trusting the CA it read at its start.
       const rotated = await getJson<{ kid: string }>(`${idp}/_admin/keys/rotate`, {
@@ -258,7 +247,7 @@ async function scenario(): Promise<void> {
         headers: { 'content-type': 'application/json' },
         body: '{}',
       });
-      const token = await managedIdentityToken();
+      const token = await managedIdentityToken(idp);
       await waitFor('a token from the rotated key accepted', 60_000, async () =>
         (await apiStatus(token)) === 200 ? true : undefined,
       );

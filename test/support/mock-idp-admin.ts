@@ -1,5 +1,6 @@
 // What the e2e suites read from the emulator's admin API (/_admin, enabled by MOCK_IDP_ADMIN_ENABLED).
 // Written from the emulator's documented contract (apps/mock-idp/README.md), not from its code.
+import { DEMO } from '../../scripts/stack.ts';
 
 export interface JournalEntry {
   id: number;
@@ -48,4 +49,26 @@ export async function tokenRequests(
     ),
     tokenEndpoint: journal.filter((entry) => entry.endpoint === 'token'),
   };
+}
+
+/**
+ * A managed-identity token for the API, as the daemon's SDK asks the Container Apps endpoint of the
+ * emulator at `idpUrl` (plain http); the demo consumer identity unless `clientId` says otherwise.
+ */
+export async function managedIdentityToken(
+  idpUrl: string,
+  clientId: string = DEMO.consumerIdentityClientId,
+): Promise<string> {
+  const query = new URLSearchParams({
+    'api-version': '2019-08-01',
+    resource: DEMO.apiIdentifierUri,
+    client_id: clientId,
+  });
+  const response = await fetch(`${idpUrl}/msi/token?${query}`, {
+    headers: { 'x-identity-header': DEMO.identityHeader },
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (response.status !== 200)
+    throw new Error(`/msi/token: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { access_token: string }).access_token;
 }
