@@ -39,6 +39,17 @@ describe('OData $filter', () => {
     expect(() => parseFilter(filter)).toThrow(message);
   });
 
+  it('refuses hostile nesting with a syntax error, not a stack overflow', () => {
+    const deepParentheses = '('.repeat(3000) + "displayName eq 'a'" + ')'.repeat(3000);
+    expect(() => parseFilter(deepParentheses)).toThrow(/nests deeper than 32/);
+    expect(() => parseFilter('not '.repeat(3000) + "displayName eq 'a'")).toThrow(
+      /nests deeper than 32/,
+    );
+    expect(parseFilter('('.repeat(10) + "displayName eq 'a'" + ')'.repeat(10))).toMatchObject({
+      kind: 'compare',
+    });
+  });
+
   it('names the properties a filter reads, not its lambda variables', () => {
     expect(
       filterProperties(

@@ -20,6 +20,8 @@ export class FilterSyntaxError extends Error {
   }
 }
 
+const MAX_FILTER_DEPTH = 32;
+
 type Token =
   | { type: 'name'; text: string }
   | { type: 'string'; text: string }
@@ -72,6 +74,9 @@ function tokenize(text: string): Token[] {
 class Parser {
   private position = 0;
   private readonly variables: string[] = [];
+  // Nesting (parentheses, not, any) is parsed recursively: bounded, so that a hostile filter is a
+  // 400 and not a stack overflow. Real clients nest two or three levels.
+  private depth = 0;
 
   constructor(private readonly tokens: Token[]) {}
 
@@ -120,8 +125,14 @@ class Parser {
   }
 
   private unary(): FilterExpression {
-    if (this.keyword('not')) return { kind: 'not', operand: this.unary() };
-    return this.primary();
+    if (++this.depth > MAX_FILTER_DEPTH)
+      throw new FilterSyntaxError(`the filter nests deeper than ${MAX_FILTER_DEPTH} levels`);
+    try {
+      if (this.keyword('not')) return { kind: 'not', operand: this.unary() };
+      return this.primary();
+    } finally {
+      this.depth--;
+    }
   }
 
   private primary(): FilterExpression {
