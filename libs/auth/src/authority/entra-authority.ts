@@ -70,6 +70,11 @@ export class EntraAuthority implements AuthReadiness, OnModuleInit, OnApplicatio
     return this.loading;
   }
 
+  /** The issuer template of a token version, when its metadata is loaded. */
+  issuerOf(version: EntraTokenVersion): IssuerTemplate | undefined {
+    return this.versions.get(version)?.issuer;
+  }
+
   /** The authority of a token version; ERR_KEYS_UNAVAILABLE while its metadata is not loaded. */
   forVersion(version: EntraTokenVersion): VersionAuthority {
     const authority = this.versions.get(version);

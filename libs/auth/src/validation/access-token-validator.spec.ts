@@ -180,6 +180,38 @@ describe('AccessTokenValidator', () => {
     }
   });
 
+  it("allowedTenants '*': a partner tenant's v2 token, when the home tenant's JWKS names the home tenant", async () => {
+    // A tenant's own v2 JWKS names that tenant in the keys' issuer (not `{tenantid}`): the same keys
+    // still sign every tenant's tokens.
+    const homeIssuer = idp.v2KeyIssuer;
+    idp.v2KeyIssuer = idp.v2Issuer(TENANT);
+    const previousKey = idp.signingKey;
+    await idp.rotateKey();
+    const anyTenant = await startAuthTestApp(idp, {
+      allowedTenants: '*',
+      audiences: ['042e4743-2c83-42e0-8ea9-82cbe6642686'],
+    });
+    try {
+      const multi = anyTenant.get(AccessTokenValidator);
+      const partnerTenant = '0b0e3a4c-1d2e-4f3a-8b9c-0d1e2f3a4b5c';
+      const partner = await idp.mint({
+        version: '2.0',
+        claims: { tid: partnerTenant, iss: idp.v2Issuer(partnerTenant) },
+      });
+      await expect(Promise.resolve().then(() => multi.validate(partner))).resolves.toMatchObject({
+        tenantId: partnerTenant,
+      });
+      const home = await idp.mint({ version: '2.0' });
+      await expect(Promise.resolve().then(() => multi.validate(home))).resolves.toMatchObject({
+        tenantId: TENANT,
+      });
+    } finally {
+      await anyTenant.close();
+      idp.v2KeyIssuer = homeIssuer;
+      idp.signingKey = previousKey;
+    }
+  });
+
   it('refuses callers outside allowedClientIds with 403 ERR_CLIENT_NOT_ALLOWED', async () => {
     const restricted = await startAuthTestApp(idp, {
       allowedClientIds: ['6f3ca9fc-8b98-4fb5-82f3-bfd4a5a293e7'],

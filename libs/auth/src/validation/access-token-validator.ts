@@ -77,7 +77,12 @@ export class AccessTokenValidator {
     const { key, issuer: keyIssuer } = await keys.getKey(structure.kid);
     verifySignature(structure, key);
     const claims = checkClaimTypes(structure.claims, structure.version);
-    checkClaimPolicy(claims, { metadata: authority.issuer, signingKey: keyIssuer }, this.options);
+    const issuers = {
+      metadata: authority.issuer,
+      signingKey: keyIssuer,
+      v2Metadata: this.authority.issuerOf('2.0'),
+    };
+    checkClaimPolicy(claims, issuers, this.options);
     const principal = toCallerPrincipal(claims);
     this.verified.set({ token, principal, kid: structure.kid, key, keys });
     return principal;

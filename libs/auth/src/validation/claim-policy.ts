@@ -8,12 +8,12 @@ import {
   type ResolvedAuthOptions,
 } from '../config/auth-options.js';
 import { TokenValidationError } from '../errors/token-validation-error.js';
-import type { IssuerTemplate } from '../metadata/issuer-template.js';
+import { IssuerTemplate } from '../metadata/issuer-template.js';
 import { shown } from './shown.js';
 
 export type ClaimPolicyOptions = Pick<
   ResolvedAuthOptions,
-  'clockSkewSeconds' | 'allowedTenants' | 'audiences' | 'allowedClientIds'
+  'clockSkewSeconds' | 'allowedTenants' | 'audiences' | 'allowedClientIds' | 'tenantId'
 >;
 
 /** `exp` and `nbf`, with the clock skew. */
@@ -70,19 +70,24 @@ export function checkIssuerAndTenant(
   }
 }
 
-const TENANT_PLACEHOLDER = /\{tenantid\}/i;
-
 /**
  * A key that names its issuer (Entra's v2 keys: `https://login.microsoftonline.com/{tenantid}/v2.0`)
  * signs only tokens of that issuer: a key of one cloud or tenant cannot vouch for another's tokens.
+ * A tenant's own JWKS names that tenant where `common` has `{tenantid}`: the home tenant is read as
+ * the placeholder (as for metadata issuers), so that multi-tenant APIs accept partner tenants' tokens.
+ * v1 tokens are signed by the same keys, whose issuer has the v2 form: like Microsoft.Identity.Web,
+ * compare the key's issuer with the v2 issuer of the token's tenant then.
  */
 export function checkSigningKeyIssuer(
-  { iss, tid }: Pick<EntraAccessTokenClaims, 'iss' | 'tid'>,
+  { iss, tid, ver }: Pick<EntraAccessTokenClaims, 'iss' | 'tid' | 'ver'>,
   keyIssuer: string | undefined,
+  homeTenantId: string,
+  v2Metadata: IssuerTemplate | undefined,
 ): void {
   if (keyIssuer === undefined) return;
-  const expected = keyIssuer.replace(TENANT_PLACEHOLDER, tid);
-  if (iss !== expected && iss.toLowerCase() !== expected.toLowerCase()) {
+  const expected = new IssuerTemplate(keyIssuer, homeTenantId).issuerFor(tid);
+  const tokenIssuer = ver === '1.0' && v2Metadata ? v2Metadata.issuerFor(tid) : iss;
+  if (tokenIssuer.toLowerCase() !== expected.toLowerCase()) {
     throw new TokenValidationError(
       'ERR_ISSUER_INVALID',
       `issuer ${shown(iss)} is not the issuer of the signing key (${shown(expected)})`,
@@ -126,6 +131,8 @@ export interface IssuerSources {
   metadata: IssuerTemplate;
   /** The `issuer` of the JWK that verified the signature, when it has one. */
   signingKey?: string;
+  /** The v2 issuer, that a v1 token's signing key names (when v2 metadata is loaded). */
+  v2Metadata?: IssuerTemplate;
 }
 
 export function checkClaimPolicy(
@@ -135,7 +142,7 @@ export function checkClaimPolicy(
 ): void {
   checkLifetime(claims, options.clockSkewSeconds);
   checkIssuerAndTenant(claims, issuers.metadata, options.allowedTenants);
-  checkSigningKeyIssuer(claims, issuers.signingKey);
+  checkSigningKeyIssuer(claims, issuers.signingKey, options.tenantId, issuers.v2Metadata);
   checkAudience(claims.aud, options.audiences);
   checkCaller(claims, options.allowedClientIds);
 }
