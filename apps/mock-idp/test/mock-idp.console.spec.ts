@@ -1,5 +1,6 @@
 // The console's server side: the page and its assets under a strict CSP, the directory view, and
 // the paste-box check of a token against the emulator's own keys and directory.
+import { request as httpRequest } from 'node:http';
 import { CONSOLE_CSP } from '../src/admin/console/console.controller.js';
 import { DEMO, msiPath, startTestIdp, type TestIdp } from './test-idp.js';
 
@@ -146,5 +147,50 @@ describe('console switched off', () => {
     } finally {
       await off.stop();
     }
+  });
+});
+
+describe('admin API against cross-site browsers (CSRF, DNS rebinding)', () => {
+  // node:http, because fetch will not send a Host header of the test's choosing.
+  function adminRequest(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; body: string }> {
+    const url = new URL(path, idp.httpBase);
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(url, { method, headers }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  it.each([
+    ['another Origin', { origin: 'https://attacker.example' }, /another origin/],
+    ['an opaque Origin', { origin: 'null' }, /opaque origin/],
+    ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }, /cross-site/],
+    ['a foreign Host (DNS rebinding)', { host: 'attacker.example' }, /host 'attacker.example'/],
+  ])('refuses a key rotation with %s (403, keys unchanged)', async (_, headers, message) => {
+    const kidsBefore = (await (await idp.http('/_admin/keys')).json()) as unknown;
+    const refused = await adminRequest('POST', '/_admin/keys/rotate', headers);
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body).error_description).toMatch(message);
+    expect(await (await idp.http('/_admin/keys')).json()).toEqual(kidsBefore);
+  });
+
+  it('answers the console page and same-origin requests', async () => {
+    const host = new URL(idp.httpBase).host;
+    const page = await adminRequest('GET', '/_admin/console/', { 'sec-fetch-site': 'none' });
+    expect(page.status).toBe(200);
+    const sameOrigin = await adminRequest('GET', '/_admin/journal', {
+      origin: `http://${host}`,
+      'sec-fetch-site': 'same-origin',
+    });
+    expect(sameOrigin.status).toBe(200);
   });
 });

@@ -1,14 +1,26 @@
 // Admin API for tests and demos, mounted only when MOCK_IDP_ADMIN_ENABLED=true.
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { IdentityDirectory } from '../directory/identity-directory.js';
 import { EntraErrors } from '../errors/entra-error.js';
 import { SigningKeyStore } from '../keys/signing-key-store.js';
+import { AdminRequestGuard } from './admin-request.guard.js';
 import { directoryView } from './directory-view.js';
 import { FaultInjector, parseFaultSpec } from './fault-injector.js';
 import { Journal, JOURNALED_ENDPOINTS, type JournaledEndpoint } from './journal.js';
 import { TokenInspector } from './token-inspector.js';
 
 @Controller('_admin')
+@UseGuards(AdminRequestGuard)
 export class AdminController {
   constructor(
     private readonly journal: Journal,

@@ -1,7 +1,8 @@
 // The console: one page, one ES module and one stylesheet, served next to the admin API (same
 // origin, so its fetches need no CORS and a token never leaves the emulator) and only with it.
 // A strict CSP of its own: nothing inline, nothing from another origin.
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, UseGuards } from '@nestjs/common';
+import { AdminRequestGuard } from '../admin-request.guard.js';
 import { applyDecorators } from '@nestjs/common';
 import { CONSOLE_PAGE } from './console-page.js';
 import { CONSOLE_SCRIPT } from './console-script.js';
@@ -23,6 +24,7 @@ const ConsoleAsset = (contentType: string) =>
   );
 
 @Controller('_admin/console')
+@UseGuards(AdminRequestGuard)
 export class ConsoleController {
   @Get()
   @ConsoleAsset('text/html; charset=utf-8')
