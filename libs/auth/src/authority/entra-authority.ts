@@ -152,7 +152,9 @@ export class EntraAuthority implements AuthReadiness, OnModuleInit, OnApplicatio
     await Promise.all([...inUse].map((store) => store.refresh()));
     for (const [version, authority] of next) this.versions.set(version, authority);
     for (const [jwksUri, store] of this.keyStores) {
-      if (!inUse.has(store)) this.keyStores.delete(jwksUri);
+      if (inUse.has(store)) continue;
+      this.keyStores.delete(jwksUri);
+      store.retire();
     }
   }
 

@@ -96,6 +96,14 @@ describe('SigningKeyStore', () => {
     expect(store.holds('k1', key)).toBe(true);
   });
 
+  it('vouches for nothing once retired (the metadata moved to another jwks_uri)', async () => {
+    const { store } = await setUp();
+    await store.refresh();
+    const { key } = await store.getKey('k1');
+    store.retire();
+    expect(store.holds('k1', key)).toBe(false);
+  });
+
   it('replaces the key of a kid whose JWK changed (modulus or certificate chain)', async () => {
     const { store, state } = await setUp();
     const [published] = state.keys as Record<string, unknown>[];

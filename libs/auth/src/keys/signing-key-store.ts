@@ -121,6 +121,14 @@ export class SigningKeyStore {
     return this.keys.get(kid)?.key === key;
   }
 
+  /**
+   * The metadata no longer names this key set (its jwks_uri changed): none of its keys vouches for
+   * a token any more, including tokens remembered as verified with them.
+   */
+  retire(): void {
+    this.keys = new Map();
+  }
+
   /** Fetches the key set now (joining a fetch in flight); rejects when the fetch fails. */
   refresh(): Promise<void> {
     this.inflight ??= this.fetchKeys().finally(() => {
