@@ -81,7 +81,7 @@ export function localWiring(ports: StackPorts, stateDir: string): Record<Service
 /**
  * Listening addresses for running the stack on a developer machine (npm start, tests): the API
  * and the daemon on `address` (loopback unless told otherwise), the emulator always on loopback,
- * because its admin API (faults, key rotation, Graph changes) has no authentication. Containers
+ * because its admin API (faults, key rotation, reset) has no authentication. Containers
  * leave these unset and listen on every interface.
  */
 export function localBinding(address = '127.0.0.1'): Record<ServiceName, Env> {

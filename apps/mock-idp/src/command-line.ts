@@ -27,7 +27,7 @@ export const USAGE = `Usage: mock-idp [options]     (every option also reads fro
   --state-file <file>    where Graph changes persist (MOCK_IDP_STATE_FILE)
   --data-dir <dir>       where the CA and signing keys persist (MOCK_IDP_DATA_DIR)
   --ca-cert <file>       where the CA certificate is written (MOCK_IDP_CA_CERT_PATH; .mock-idp/ca.pem)
-  --admin                serve the admin API, Graph changes and the console at /_admin/ (MOCK_IDP_ADMIN_ENABLED)
+  --admin                serve the admin API and the console at /_admin/ (MOCK_IDP_ADMIN_ENABLED)
   --log-level <level>    fatal|error|warn|info|debug|trace|silent (MOCK_IDP_LOG_LEVEL; info)
   --help                 this text
 `;

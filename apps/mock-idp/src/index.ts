@@ -19,7 +19,7 @@ export interface MockIdpOptions {
   publicHost?: string;
   /** Address the listeners bind. Default `127.0.0.1`. */
   bind?: string;
-  /** Serve the admin API, Graph changes and the console. Default true. */
+  /** Serve the admin API (journal, faults, keys, reset) and the console. Default true. */
   admin?: boolean;
   /** Where Graph changes persist (MOCK_IDP_STATE_FILE). Default: memory only. */
   stateFile?: string;
