@@ -10,6 +10,7 @@ import {
   DEMO,
   buildIfNeeded,
   freePort,
+  freePorts,
   localWiring,
   startService,
   stopService,
@@ -166,12 +167,7 @@ const FEDERATED: Env = { AUTH_MODE: 'federated' };
 beforeAll(async () => {
   buildIfNeeded(() => undefined);
   stateDir = mkdtempSync(join(tmpdir(), 'consumer-daemon-it-'));
-  ports = {
-    idpHttp: await freePort(),
-    idpHttps: await freePort(),
-    api: await freePort(),
-    daemon: 0,
-  };
+  ports = { ...(await freePorts()), daemon: 0 };
   wiring = localWiring(ports, stateDir);
   idp = startService('mock-idp', wiring['mock-idp'], () => undefined);
   await waitForHttp(`${idpUrl()}/healthz`, 30_000, idp.process);

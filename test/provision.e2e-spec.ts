@@ -12,6 +12,7 @@ import {
   REPO_ROOT,
   buildIfNeeded,
   freePort,
+  freePorts,
   localWiring,
   sleep,
   startService,
@@ -114,12 +115,7 @@ let ficAppId: string;
 beforeAll(async () => {
   buildIfNeeded(() => undefined);
   stateDir = mkdtempSync(join(tmpdir(), 'provision-it-'));
-  ports = {
-    idpHttp: await freePort(),
-    idpHttps: await freePort(),
-    api: await freePort(),
-    daemon: 0,
-  };
+  ports = { ...(await freePorts()), daemon: 0 };
   wiring = localWiring(ports, stateDir);
   await startIdp();
 }, 120_000);
