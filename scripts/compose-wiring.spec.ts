@@ -15,9 +15,14 @@ const compose = readCompose('docker-compose.yml');
 const CA_DIRECTORY = '/var/run/mock-idp';
 
 // What only containers need: the other two mount the CA directory, so the emulator keeps its
-// private keys in a volume of its own (locally they stay beside the CA, the default).
+// private keys in a volume of its own (locally they stay beside the CA, the default); in that volume
+// it also keeps the directory as Microsoft Graph changed it, so `restart mock-idp` keeps what was
+// provisioned (`npm start` starts from the directory file each time).
 const CONTAINER_ONLY: Partial<Record<ServiceName, Record<string, string>>> = {
-  'mock-idp': { MOCK_IDP_DATA_DIR: '/var/lib/mock-idp' },
+  'mock-idp': {
+    MOCK_IDP_DATA_DIR: '/var/lib/mock-idp',
+    MOCK_IDP_STATE_FILE: '/var/lib/mock-idp/directory-state.json',
+  },
 };
 
 const HOST_OF_PORT: Record<number, ServiceName> = {
