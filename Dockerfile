@@ -20,7 +20,7 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY nest-cli.json tsconfig.json ./
+COPY nest-cli.json tsconfig.json rspack.config.js ./
 COPY libs ./libs
 COPY apps ./apps
 ARG APP=protected-api

@@ -166,11 +166,12 @@ export function mainPath(service: ServiceName): string {
   return join(REPO_ROOT, 'dist', 'apps', service, 'main.js');
 }
 
-/** Builds the apps whose bundle is missing or older than the sources (apps/, libs/, lockfile). */
+/** Builds the apps whose bundle is missing or older than the sources (apps/, libs/, lockfile, build settings). */
 export function buildIfNeeded(log: (line: string) => void = console.log): void {
   const sourcesChanged = Math.max(
     newestModification(join(REPO_ROOT, 'libs')),
     newestModification(join(REPO_ROOT, 'package-lock.json')),
+    newestModification(join(REPO_ROOT, 'rspack.config.js')),
   );
   for (const service of SERVICE_NAMES) {
     const bundle = mainPath(service);

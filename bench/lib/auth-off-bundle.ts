@@ -1,5 +1,6 @@
 // protected-api without its global guard, for the benchmarks' "auth off" baseline: the bundle of
-// apps/protected-api/bench/auth-off.main.ts, built with the same rspack settings `nest build` uses.
+// apps/protected-api/bench/auth-off.main.ts, built with the same rspack settings `nest build` uses
+// (the CLI's defaults, then the repo's rspack.config.js over them).
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '../../scripts/stack.ts';
@@ -24,7 +25,15 @@ export async function buildAuthOffBundle(): Promise<string> {
       ...args: unknown[]
     ) => Record<string, unknown> & { output: Record<string, unknown> };
   };
-  const { rspack } = require('@rspack/core') as { rspack: (config: unknown) => RspackCompiler };
+  const rspackModule = require('@rspack/core') as { rspack: (config: unknown) => RspackCompiler };
+  const { default: repoConfig } = (await import(resolve(REPO_ROOT, 'rspack.config.js'))) as {
+    default: (
+      defaults: unknown,
+      rspack: unknown,
+    ) => Record<string, unknown> & {
+      output: Record<string, unknown>;
+    };
+  };
   const tsconfig = resolve(REPO_ROOT, 'apps/protected-api/tsconfig.app.json');
   const defaults = rspackDefaultsFactory(
     resolve(REPO_ROOT, 'apps/protected-api/bench'),
@@ -35,13 +44,14 @@ export async function buildAuthOffBundle(): Promise<string> {
     {},
     true,
   );
+  const configured = repoConfig(defaults, rspackModule);
   const config = {
-    ...defaults,
+    ...configured,
     devtool: false,
-    output: { ...defaults.output, path: AUTH_OFF_DIR, filename: 'main.js' },
+    output: { ...configured.output, path: AUTH_OFF_DIR, filename: 'main.js' },
   };
   await new Promise<void>((done, fail) =>
-    rspack(config).run((error, stats) => {
+    rspackModule.rspack(config).run((error, stats) => {
       if (error || !stats || stats.hasErrors())
         fail(error ?? new Error(stats?.toString('errors-only') ?? 'rspack failed'));
       else done();
