@@ -3,7 +3,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import helmet from 'helmet';
-import { securityHeaders, type SecurityHeadersMiddleware } from './security-headers.js';
+import {
+  securityHeaders,
+  type SecurityHeaderOptions,
+  type SecurityHeadersMiddleware,
+} from './security-headers.js';
 
 async function headersServedWith(middleware: SecurityHeadersMiddleware): Promise<Headers> {
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -26,7 +30,7 @@ const securityOnly = (headers: Headers) =>
   );
 
 describe('securityHeaders', () => {
-  it.each([
+  it.each<[string, SecurityHeaderOptions, boolean]>([
     ['defaults (protected-api)', {}, true],
     ["the daemon's default-src 'none'", { directives: { 'default-src': ["'none'"] } }, true],
     ["the emulator's (no HSTS)", { hsts: false }, false],
