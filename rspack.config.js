@@ -3,7 +3,9 @@
 // one by one (resolution, compilation, a module record each). Here the packages go into the one
 // dist/apps/<app>/main.js, and only what is used of them (tree shaking): protected-api starts in
 // about half the time and with about 20 MB less memory (bench/README.md).
-// Not minified: class and function names stay readable in logs and stack traces.
+// Comments and whitespace are stripped; names are not mangled and code is not rewritten (names
+// stay readable in logs and stack traces, and SWC's compression reorders initializations in Nest's
+// code: the bundle then fails at start with "Cannot access 'b' before initialization").
 import { builtinModules, createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -52,7 +54,12 @@ export default (defaults, rspack) => ({
     sideEffects: true,
     innerGraph: true,
     concatenateModules: true,
-    minimize: false,
+    minimize: true,
+    minimizer: [
+      new rspack.SwcJsMinimizerRspackPlugin({
+        minimizerOptions: { mangle: false, compress: false },
+      }),
+    ],
   },
   plugins: [
     ...defaults.plugins,

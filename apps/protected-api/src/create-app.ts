@@ -38,10 +38,13 @@ function setUpSecurityHeaders(app: INestApplication): void {
 /**
  * No ETag: the API's answers are per caller and its clients (daemons) never revalidate them. For an
  * ETag Express hashes every body (SHA-1) and then writes headers and body as two chunks; the two
- * cost about a third of a plain NestJS request (bench/README.md).
+ * cost about a third of a plain NestJS request (bench/README.md). No X-Powered-By from Express
+ * (helmet would only remove it again).
  */
 function setUpResponses(app: INestApplication): void {
-  (app as NestExpressApplication).set('etag', false);
+  const expressApp = app as NestExpressApplication;
+  expressApp.set('etag', false);
+  expressApp.disable('x-powered-by');
 }
 
 export async function createProtectedApi(config: ProtectedApiConfig): Promise<INestApplication> {
