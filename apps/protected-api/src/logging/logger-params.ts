@@ -52,28 +52,16 @@ export function requestId(request: IncomingMessage, response: ServerResponse): s
 /**
  * The one pino logger of the app: Nest's log lines (through nestjs-pino) and the request lines.
  * Every serialized line passes through maskJwts, at every level: no JWT-shaped text reaches the
- * log (URL path, message, ...). stdout is written asynchronously and in blocks: lines collect
- * until 4 KB are waiting, and whatever waits is written at least every LOG_FLUSH_INTERVAL_MS (and
- * on exit). A write per line (a thread-pool round trip each) cost about as much as the rest of a
- * request's logging (bench/README.md).
+ * log (URL path, message, ...). stdout is written asynchronously (lines that arrive during a write
+ * go out together; pino flushes what is left on exit): one synchronous write per request cost
+ * more than the rest of the logging.
  */
 export function createAppLogger(config: ProtectedApiConfig): Logger {
   return pino(
     { level: config.logLevel, hooks: { streamWrite: maskJwts } },
-    config.logDestination ??
-      pino.destination({
-        dest: 1,
-        sync: false,
-        minLength: LOG_BLOCK_BYTES,
-        periodicFlush: LOG_FLUSH_INTERVAL_MS,
-      }),
+    config.logDestination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
-
-/** How much log output waits before it is written (about 15 request lines). */
-const LOG_BLOCK_BYTES = 4096;
-/** The longest a line waits for its block to fill. */
-export const LOG_FLUSH_INTERVAL_MS = 250;
 
 /**
  * nestjs-pino for Nest's own log lines only (`forRoutes: []`): its per-request middleware
