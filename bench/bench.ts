@@ -48,10 +48,17 @@ import {
   waitForHttp,
   type Env,
   type RunningService,
-  type StackPorts,
 } from '../scripts/stack.ts';
 import { getJson, type JournalEntry } from '../test/support/mock-idp-admin.ts';
 import { autocannon, roundRobinBearer, type AutocannonResult } from './lib/autocannon.ts';
+import {
+  journal,
+  mintTokens,
+  msiTokenUrl,
+  protectedApiEnv,
+  startEmulator,
+  type Wiring,
+} from './lib/emulator.ts';
 import { buildAuthOffBundle } from './lib/auth-off-bundle.ts';
 import { cpuMs, median, msUntil200, rssMb, stopProcess } from './lib/measure.ts';
 import { tokensSignedPerSecond } from './lib/token-signing.ts';
@@ -89,23 +96,6 @@ interface ServerSpec {
   env: (wiring: Wiring) => Env;
 }
 
-interface Wiring {
-  port: number;
-  authority: string;
-  caCertPath: string;
-  issuer: string;
-  jwksUri: string;
-}
-
-const protectedApiEnv = (wiring: Wiring): Env => ({
-  PORT: String(wiring.port),
-  LOG_LEVEL,
-  AUTH_AUTHORITY_HOST: wiring.authority,
-  AUTH_TENANT_ID: DEMO.tenantId,
-  AUTH_AUDIENCES: `${DEMO.apiIdentifierUri},${DEMO.apiAppId}`,
-  NODE_EXTRA_CA_CERTS: wiring.caCertPath,
-});
-
 const peerEnv = (wiring: Wiring): Env => ({
   PORT: String(wiring.port),
   BENCH_AUTHORITY: wiring.authority,
@@ -133,14 +123,14 @@ function serverSpecs(authOffBundle: string): ServerSpec[] {
       label: 'protected-api, auth off',
       entry: authOffBundle,
       auth: false,
-      env: protectedApiEnv,
+      env: (wiring) => protectedApiEnv(wiring, LOG_LEVEL),
     },
     {
       id: 'protected-api',
       label: 'protected-api, auth on',
       entry: mainPath('protected-api'),
       auth: true,
-      env: protectedApiEnv,
+      env: (wiring) => protectedApiEnv(wiring, LOG_LEVEL),
     },
     peer('passport-azure-ad', 'passport-azure-ad 4.3.5 (Express)', true),
     peer('express-oauth2-jwt-bearer', 'express-oauth2-jwt-bearer 1.10 (Express)', true),
@@ -150,7 +140,7 @@ function serverSpecs(authOffBundle: string): ServerSpec[] {
       label: id,
       entry: resolve(entry),
       auth: true,
-      env: protectedApiEnv,
+      env: (wiring: Wiring) => protectedApiEnv(wiring, LOG_LEVEL),
     })),
   ];
 }
@@ -179,64 +169,6 @@ function installPeers(): void {
   });
   if (result.status !== 0) throw new Error(`npm ci in bench/peers failed (${result.status})`);
 }
-
-interface Emulator {
-  service: RunningService;
-  ports: StackPorts;
-  httpUrl: string;
-  stateDir: string;
-  wiring: Omit<Wiring, 'port'>;
-}
-
-async function startEmulator(stateDir: string): Promise<Emulator> {
-  const ports = await freePorts();
-  const service = startService('mock-idp', localWiring(ports, stateDir)['mock-idp'], () => {});
-  const httpUrl = `http://127.0.0.1:${ports.idpHttp}`;
-  await waitForHttp(`${httpUrl}/healthz`, 30_000, service.process);
-  // Same document as over https (one app behind both listeners); read over http so that this
-  // process needs no CA.
-  const metadata = await getJson<{ issuer: string; jwks_uri: string }>(
-    `${httpUrl}/${DEMO.tenantId}/.well-known/openid-configuration`,
-  );
-  return {
-    service,
-    ports,
-    httpUrl,
-    stateDir,
-    wiring: {
-      authority: `https://localhost:${ports.idpHttps}`,
-      caCertPath: join(stateDir, 'ca.pem'),
-      issuer: metadata.issuer,
-      jwksUri: metadata.jwks_uri,
-    },
-  };
-}
-
-const msiTokenUrl = (httpUrl: string) =>
-  `${httpUrl}/msi/token?api-version=2019-08-01&resource=${encodeURIComponent(DEMO.apiIdentifierUri)}` +
-  `&client_id=${DEMO.consumerIdentityClientId}`;
-
-/** `count` distinct tokens of the demo consumer for the API (each request signs a new one). */
-async function mintTokens(httpUrl: string, count: number): Promise<string[]> {
-  const tokens: string[] = [];
-  const mintOne = async () => {
-    const response = await fetch(msiTokenUrl(httpUrl), {
-      headers: { 'x-identity-header': DEMO.identityHeader },
-    });
-    if (response.status !== 200) throw new Error(`/msi/token answered ${response.status}`);
-    tokens.push(((await response.json()) as { access_token: string }).access_token);
-  };
-  const workers = Array.from({ length: 16 }, async () => {
-    while (tokens.length < count) await mintOne();
-  });
-  await Promise.all(workers);
-  const distinct = [...new Set(tokens)].slice(0, count);
-  if (distinct.length < count) throw new Error(`only ${distinct.length} distinct tokens minted`);
-  return distinct;
-}
-
-const journal = (emulator: Emulator) =>
-  getJson<JournalEntry[]>(`${emulator.httpUrl}/_admin/journal`);
 
 interface StartFigures {
   coldStartMs: number;

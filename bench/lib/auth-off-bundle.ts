@@ -47,7 +47,8 @@ export async function buildAuthOffBundle(): Promise<string> {
   const configured = repoConfig(defaults, rspackModule);
   const config = {
     ...configured,
-    devtool: false,
+    // bench:profile maps the samples back through it.
+    devtool: 'source-map',
     output: { ...configured.output, path: AUTH_OFF_DIR, filename: 'main.js' },
   };
   await new Promise<void>((done, fail) =>
