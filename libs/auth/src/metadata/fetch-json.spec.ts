@@ -42,6 +42,9 @@ describe('fetchJson', () => {
         response.write('{"pad":"');
         return stream(response, path);
       }
+      if (path === '/redirect') return response.writeHead(302, { location: '/small' }).end();
+      if (path === '/not-json') return response.end('<html>sign in</html>');
+      if (path === '/silent') return; // never answers
       response.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -71,6 +74,24 @@ describe('fetchJson', () => {
     );
     // The server got ahead of the client by at most a few socket buffers, not the whole 64 MB.
     expect(written['/chunked-endless']).toBeLessThan(16 * CAP);
+  });
+
+  it('follows no redirect: a 3xx is a failure naming its status', async () => {
+    await expect(fetchJson(`${base}/redirect`, TIMEOUT_MS)).rejects.toThrow('answered HTTP 302');
+  });
+
+  it('says when the document is not JSON', async () => {
+    await expect(fetchJson(`${base}/not-json`, TIMEOUT_MS)).rejects.toThrow('did not return JSON');
+  });
+
+  it('gives up after the timeout when the server never answers', async () => {
+    const started = performance.now();
+    await expect(fetchJson(`${base}/silent`, 300)).rejects.toThrow('took longer than 300 ms');
+    expect(performance.now() - started).toBeLessThan(TIMEOUT_MS / 2);
+  });
+
+  it('says why a connection failed', async () => {
+    await expect(fetchJson('http://127.0.0.1:1/', TIMEOUT_MS)).rejects.toThrow(/ECONNREFUSED/);
   });
 
   it('says which status a failed request answered', async () => {
