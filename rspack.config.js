@@ -44,8 +44,17 @@ export default (defaults, rspack) => ({
   ],
   module: {
     ...defaults.module,
-    // Packages' lazy `import()`s go into the one file too (no chunk files beside main.js).
-    parser: { javascript: { dynamicImportMode: 'eager' } },
+    parser: {
+      javascript: {
+        // Packages' lazy `import()`s go into the one file too (no chunk files beside main.js).
+        dynamicImportMode: 'eager',
+        // `import.meta.url` stays the bundle's own URL at run time. Evaluated at build time it
+        // would be where each package sat on the build machine: @nestjs/swagger resolves
+        // swagger-ui-dist with createRequire(import.meta.url), which then looked in /src/...
+        // inside the image and the API failed to start.
+        importMeta: false,
+      },
+    },
   },
   optimization: {
     ...defaults.optimization,

@@ -197,7 +197,11 @@ async function scenario(): Promise<void> {
       return `${seconds(since)} from up; images: ${sizes.join(', ')}`;
     },
   );
-  if (!up) return;
+  if (!up) {
+    // What the services printed before it went wrong (also in logs.log of the compose output).
+    console.log(compose(['logs', '--no-color', '--tail', '40']));
+    return;
+  }
 
   await check(
     "the daemon's calls get 200, with the managed identity's appId in the API's log",
