@@ -10,10 +10,22 @@ ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 # it; no production dependency is optional). --ignore-scripts: the only install script the project
 # allows is the `node` devDependency's (Node 24 for npm scripts on hosts without it); the image has
 # Node already, and the other packages with scripts are refused in package.json anyway.
+# The bundles hold nearly every package; only the few they still load from node_modules at run time
+# (RUNTIME_PACKAGES in rspack.config.js) stay: the manifest is cut down to them, at their locked
+# versions, and npm prune removes the rest (their own dependencies stay at the lockfile's versions).
 FROM ${NODE_IMAGE} AS production-dependencies
 WORKDIR /src
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json rspack.config.js ./
 RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
+ && node --input-type=module -e " \
+      import { readFileSync, writeFileSync } from 'node:fs'; \
+      const { RUNTIME_PACKAGES } = await import('./rspack.config.js'); \
+      const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')); \
+      const manifest = JSON.parse(readFileSync('package.json', 'utf8')); \
+      manifest.dependencies = Object.fromEntries(RUNTIME_PACKAGES.map((name) => \
+        [name, lock.packages['node_modules/' + name].version])); \
+      writeFileSync('package.json', JSON.stringify(manifest, null, 2));" \
+ && npm prune --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS build

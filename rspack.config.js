@@ -11,10 +11,13 @@ import { builtinModules, createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 /**
- * Packages that must stay files in node_modules at run time. swagger-ui-dist serves its own
- * directory (the /docs page's scripts and styles) from where it is installed.
+ * The npm packages the bundles still load from node_modules at run time; the images install only
+ * these (Dockerfile), and scripts/bundles.spec.ts fails when a bundle loads any other.
+ * swagger-ui-dist serves its own directory (the /docs page's scripts and styles);
+ * @nestjs/swagger, @nestjs/mapped-types and Nest's ValidationPipe load it, class-validator and
+ * class-transformer with `createRequire`, which the bundler leaves to run time.
  */
-const LEFT_IN_NODE_MODULES = ['swagger-ui-dist'];
+export const RUNTIME_PACKAGES = ['swagger-ui-dist', 'class-validator', 'class-transformer'];
 
 const isBuiltin = (request) => builtinModules.includes(request.replace(/^node:/, ''));
 const isPackage = (request) => !request.startsWith('.') && !request.startsWith('/');
@@ -37,7 +40,8 @@ export default (defaults, rspack) => ({
       // Through createRequire: CommonJS packages in the bundle require builtins and use them as
       // modules.exports (`new (require('events'))()`), which an ESM namespace is not.
       if (isBuiltin(request)) return callback(null, `node-commonjs ${request}`);
-      if (LEFT_IN_NODE_MODULES.some((name) => request === name || request.startsWith(`${name}/`)))
+      // Never copied into a bundle: it finds its files relative to where it is installed.
+      if (request === 'swagger-ui-dist' || request.startsWith('swagger-ui-dist/'))
         return callback(null, `module ${request}`);
       callback();
     },

@@ -1,15 +1,46 @@
-// The bundles `npm run build` writes must run from wherever they are copied (the images copy
-// dist/apps/<app> to /app): no path of the build machine may be baked into them. One was: with
-// import.meta.url evaluated at build time, @nestjs/swagger looked for swagger-ui-dist under the
-// build stage's /src and protected-api did not start in its container.
+// The bundles `npm run build` writes must run from wherever they are copied: the images copy
+// dist/apps/<app> to /app beside a node_modules that holds only RUNTIME_PACKAGES (rspack.config.js).
+// So no path of the build machine may be baked into a bundle (one was: with import.meta.url
+// evaluated at build time, @nestjs/swagger looked for swagger-ui-dist under the build stage's /src
+// and protected-api did not start in its container), and a bundle may load no other package at
+// run time.
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { mainPath, REPO_ROOT, SERVICE_NAMES } from './stack.ts';
+
+const { RUNTIME_PACKAGES } = (await import(
+  pathToFileURL(join(REPO_ROOT, 'rspack.config.js')).href
+)) as { RUNTIME_PACKAGES: string[] };
+
+/** Packages a bundle loads through Node at run time (`createRequire(...)("name")` calls). */
+function packagesLoadedAtRunTime(bundle: string): string[] {
+  const names = new Set<string>();
+  for (const [, specifier] of bundle.matchAll(/require\("([^".][^"]*)"\)/g)) {
+    if (builtinModules.includes(specifier.replace(/^node:/, ''))) continue;
+    const parts = specifier.split('/');
+    names.add(specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]);
+  }
+  return [...names].sort();
+}
 
 describe('the bundles in dist/apps', () => {
   it.each(SERVICE_NAMES)('%s names no path of the machine that built it', (service) => {
     const bundle = readFileSync(mainPath(service), 'utf8');
     expect(bundle.length).toBeGreaterThan(0);
     expect(bundle.includes(REPO_ROOT)).toBe(false);
+  });
+
+  it.each(SERVICE_NAMES)('%s loads no package at run time beyond RUNTIME_PACKAGES', (service) => {
+    const loaded = packagesLoadedAtRunTime(readFileSync(mainPath(service), 'utf8'));
+    expect(loaded.filter((name) => !RUNTIME_PACKAGES.includes(name))).toEqual([]);
+  });
+
+  it('finds the run-time loads it checks (protected-api loads swagger-ui-dist)', () => {
+    expect(packagesLoadedAtRunTime(readFileSync(mainPath('protected-api'), 'utf8'))).toContain(
+      'swagger-ui-dist',
+    );
   });
 });

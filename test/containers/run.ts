@@ -225,6 +225,19 @@ async function scenario(): Promise<void> {
     assert(status === 401, `got ${status}`);
   });
 
+  // The image keeps only RUNTIME_PACKAGES in node_modules: Swagger UI's files must still be there.
+  await check('the API docs page and its Swagger UI files are served (/docs)', async () => {
+    const page = await fetch(`${api}/docs`, { signal: AbortSignal.timeout(10_000) });
+    const html = await page.text();
+    assert(page.status === 200 && html.includes('swagger-ui'), `/docs: ${page.status}`);
+    const script = await fetch(`${api}/docs/swagger-ui-bundle.js`, {
+      signal: AbortSignal.timeout(10_000),
+    });
+    const bytes = (await script.arrayBuffer()).byteLength;
+    assert(script.status === 200 && bytes > 100_000, `swagger-ui-bundle.js: ${script.status}`);
+    return `swagger-ui-bundle.js ${Math.round(bytes / 1000)} KB`;
+  });
+
   await check(
     'restart of mock-idp alone: same signing key, the chain keeps working, the others untouched',
     async () => {
