@@ -19,6 +19,7 @@ const require = createRequire(import.meta.url);
  */
 export const RUNTIME_PACKAGES = ['swagger-ui-dist', 'class-validator', 'class-transformer'];
 
+const isOrIsIn = (request, name) => request === name || request.startsWith(`${name}/`);
 const isBuiltin = (request) => builtinModules.includes(request.replace(/^node:/, ''));
 const isPackage = (request) => !request.startsWith('.') && !request.startsWith('/');
 
@@ -41,8 +42,12 @@ export default (defaults, rspack) => ({
       // modules.exports (`new (require('events'))()`), which an ESM namespace is not.
       if (isBuiltin(request)) return callback(null, `node-commonjs ${request}`);
       // Never copied into a bundle: it finds its files relative to where it is installed.
-      if (request === 'swagger-ui-dist' || request.startsWith('swagger-ui-dist/'))
-        return callback(null, `module ${request}`);
+      if (isOrIsIn(request, 'swagger-ui-dist')) return callback(null, `module ${request}`);
+      // Never copied either: @nestjs/mapped-types (PartialType, ...) loads it from node_modules at
+      // run time, and its metadata store (@Type(), @Transform(), ...) lives in the module: with a
+      // second, bundled copy for the DTOs and ValidationPipe, a PartialType of a DTO would lose its
+      // transformations. (class-validator keeps its store on `global`: one store whatever the copy.)
+      if (isOrIsIn(request, 'class-transformer')) return callback(null, `node-commonjs ${request}`);
       callback();
     },
   ],

@@ -38,6 +38,16 @@ describe('the bundles in dist/apps', () => {
     expect(loaded.filter((name) => !RUNTIME_PACKAGES.includes(name))).toEqual([]);
   });
 
+  it('protected-api holds no copy of class-transformer (one copy, in node_modules, with one metadata store)', () => {
+    const { sources } = JSON.parse(readFileSync(`${mainPath('protected-api')}.map`, 'utf8')) as {
+      sources: string[];
+    };
+    expect(sources.some((source) => source.includes('node_modules/class-transformer/'))).toBe(
+      false,
+    );
+    expect(sources.some((source) => source.includes('node_modules/@nestjs/core/'))).toBe(true);
+  });
+
   it('finds the run-time loads it checks (protected-api loads swagger-ui-dist)', () => {
     expect(packagesLoadedAtRunTime(readFileSync(mainPath('protected-api'), 'utf8'))).toContain(
       'swagger-ui-dist',
