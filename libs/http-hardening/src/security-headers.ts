@@ -24,14 +24,9 @@ export type SecurityHeadersMiddleware = (
   next: (error?: unknown) => void,
 ) => void;
 
-/**
- * helmet's headers for every response. The directives are static (no per-request nonce), so helmet
- * writes the same values on every response: they are taken from helmet once, at start-up, and each
- * response gets the finished list. Running helmet's thirteen small middlewares per request (the CSP
- * string built each time) was a visible part of a request's profile (bench/README.md).
- */
-export function securityHeaders(options: SecurityHeaderOptions = {}): SecurityHeadersMiddleware {
-  const helmetOptions: HelmetOptions = {
+/** The helmet options behind securityHeaders(options). */
+export function helmetOptionsFor(options: SecurityHeaderOptions): HelmetOptions {
+  return {
     contentSecurityPolicy: {
       directives: {
         'frame-ancestors': ["'none'"],
@@ -44,7 +39,16 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): SecurityHe
     frameguard: { action: 'deny' },
     strictTransportSecurity: options.hsts ?? true,
   };
-  const { set, removed } = headersWrittenBy(helmet(helmetOptions));
+}
+
+/**
+ * helmet's headers for every response. The directives are static (no per-request nonce), so helmet
+ * writes the same values on every response: they are taken from helmet once, at start-up, and each
+ * response gets the finished list. Running helmet's thirteen small middlewares per request (the CSP
+ * string built each time) was a visible part of a request's profile (bench/README.md).
+ */
+export function securityHeaders(options: SecurityHeaderOptions = {}): SecurityHeadersMiddleware {
+  const { set, removed } = headersWrittenBy(helmet(helmetOptionsFor(options)));
   return (_request, response, next) => {
     for (const name of removed) response.removeHeader(name);
     for (const [name, value] of set) response.setHeader(name, value);
