@@ -9,6 +9,7 @@ import { maskJwts } from '@app/logging';
 import type { Params } from 'nestjs-pino';
 import { pino, type Logger } from 'pino';
 import type { ProtectedApiConfig } from '../config/protected-api-config.js';
+import { writtenPerTurn } from './stdout-per-turn.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const SECRET_QUERY_PARAMS = new Set([
@@ -52,15 +53,12 @@ export function requestId(request: IncomingMessage, response: ServerResponse): s
 /**
  * The one pino logger of the app: Nest's log lines (through nestjs-pino) and the request lines.
  * Every serialized line passes through maskJwts, at every level: no JWT-shaped text reaches the
- * log (URL path, message, ...). stdout is written asynchronously (lines that arrive during a write
- * go out together; pino flushes what is left on exit): one synchronous write per request cost
- * more than the rest of the logging. Not in blocks (sonic-boom's minLength): that saved ~10 µs a
- * request, but a killed process (SIGKILL, OOM) lost its last lines, the ones a post-mortem needs.
+ * log (URL path, message, ...). stdout is written once per event-loop turn (stdout-per-turn.ts).
  */
 export function createAppLogger(config: ProtectedApiConfig): Logger {
   return pino(
     { level: config.logLevel, hooks: { streamWrite: maskJwts } },
-    config.logDestination ?? pino.destination({ dest: 1, sync: false }),
+    config.logDestination ?? writtenPerTurn(),
   );
 }
 
