@@ -15,10 +15,14 @@ const { RUNTIME_PACKAGES } = (await import(
   pathToFileURL(join(REPO_ROOT, 'rspack.config.js')).href
 )) as { RUNTIME_PACKAGES: string[] };
 
-/** Packages a bundle loads through Node at run time (`createRequire(...)("name")` calls). */
+/**
+ * Packages a bundle loads through Node at run time (`createRequire(...)("name")` calls). A
+ * `require("…")` that opens a string is code that a package generates, not a call (ajv's
+ * standalone code, inside fastify's schema compilers): those are skipped.
+ */
 function packagesLoadedAtRunTime(bundle: string): string[] {
   const names = new Set<string>();
-  for (const [, specifier] of bundle.matchAll(/require\("([^".][^"]*)"\)/g)) {
+  for (const [, specifier] of bundle.matchAll(/(?<!['`])require\("([^".][^"]*)"\)/g)) {
     if (builtinModules.includes(specifier.replace(/^node:/, ''))) continue;
     const parts = specifier.split('/');
     names.add(specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]);

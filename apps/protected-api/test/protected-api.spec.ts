@@ -122,6 +122,12 @@ describe('protected-api', () => {
       expect(response.status).toBe(200);
     });
 
+    it('routes as Express did: any case, with or without a trailing slash', async () => {
+      const token = await harness.idp.mint();
+      for (const path of ['/API/Items', '/api/items/'])
+        await http().get(path).set('Authorization', `Bearer ${token}`).expect(200);
+    });
+
     it('GET /api/items with the consumer role lists the items', async () => {
       const token = await harness.idp.mint();
       const { body } = await http()
@@ -198,6 +204,21 @@ describe('protected-api', () => {
         /quantity must be an integer/,
       ],
       ['truncated', 'application/json', '{"name":', 400, /JSON/],
+      [
+        'with 101 form fields',
+        'application/x-www-form-urlencoded',
+        Array.from({ length: 101 }, (_, i) => `f${i}=1`).join('&'),
+        413,
+        /at most 100 fields/,
+      ],
+      [
+        'in UTF-16',
+        'application/json; charset=utf-16',
+        '{"name":"a","quantity":1}',
+        415,
+        /unsupported charset "UTF-16"/,
+      ],
+      ['with a __proto__ key', 'application/json', '{"__proto__":{"x":1}}', 400, /not valid JSON/],
     ])(
       'POST /api/items with a body %s: the right 4xx with a message, never a 5xx',
       async (_what, type, payload, status, message) => {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import helmet from 'helmet';
 import {
   helmetOptionsFor,
+  securityHeaderValues,
   securityHeaders,
   type SecurityHeaderOptions,
   type SecurityHeadersMiddleware,
@@ -44,6 +45,11 @@ describe('securityHeaders', () => {
     expect(served.get('x-frame-options')).toBe('DENY');
     expect(served.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(served.has('strict-transport-security')).toBe(hsts);
+    expect(
+      Object.fromEntries(
+        Object.entries(securityHeaderValues(options)).map(([k, v]) => [k.toLowerCase(), v]),
+      ),
+    ).toEqual(Object.fromEntries(securityOnly(served)));
   });
 
   it('refuses to start with a directive helmet rejects', () => {

@@ -56,6 +56,17 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): SecurityHe
   };
 }
 
+/**
+ * The same headers as one object, for a framework that writes its own (Fastify: `reply.headers()`,
+ * sent with the status line in one `writeHead`). What helmet removes (X-Powered-By) is left out:
+ * such a framework does not set it.
+ */
+export function securityHeaderValues(
+  options: SecurityHeaderOptions = {},
+): Readonly<Record<string, string>> {
+  return Object.freeze(Object.fromEntries(headersWrittenBy(helmet(helmetOptionsFor(options))).set));
+}
+
 /** What a header-only middleware (helmet) sets and removes, read from one call on a stand-in response. */
 function headersWrittenBy(middleware: SecurityHeadersMiddleware): {
   set: [string, string][];

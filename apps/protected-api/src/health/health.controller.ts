@@ -1,7 +1,6 @@
 import { Controller, Get, HttpCode, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { AuthReadiness, Public } from '@app/auth';
-import type { Response } from 'express';
 
 @ApiTags('health')
 @Public()
@@ -19,7 +18,7 @@ export class HealthController {
   @Get('readyz')
   @ApiOkResponse({ description: 'Metadata and signing keys are loaded: tokens can be validated' })
   @ApiServiceUnavailableResponse({ description: 'Metadata or signing keys not loaded yet' })
-  readiness(@Res({ passthrough: true }) response: Response): {
+  readiness(@Res({ passthrough: true }) response: { status(code: number): unknown }): {
     status: 'ready' | 'not ready';
     reason?: string;
   } {

@@ -43,11 +43,13 @@ export function maskUrl(url: string | undefined): string | undefined {
   return `${url.slice(0, queryStart)}?${shown.join('&')}`;
 }
 
-export function requestId(request: IncomingMessage, response: ServerResponse): string {
+/**
+ * The request's id: the caller's `x-request-id` when it is a plausible id, else a new UUID
+ * (Fastify's `genReqId`: the id is `request.id`).
+ */
+export function requestIdOf(request: IncomingMessage): string {
   const incoming = request.headers['x-request-id'];
-  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-  response.setHeader('x-request-id', id);
-  return id;
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
 /**
@@ -66,7 +68,7 @@ export function createAppLogger(config: ProtectedApiConfig): Logger {
  * nestjs-pino for Nest's own log lines only (`forRoutes: []`): its per-request middleware
  * (pino-http) builds a child logger and an async-context store for every request, which cost a
  * third of a plain NestJS request (bench/README.md). The request lines come from
- * requestLogMiddleware instead.
+ * requestLogHook instead.
  */
 export function loggerParams(logger: Logger): Params {
   return { pinoHttp: { logger }, forRoutes: [] };
@@ -74,21 +76,30 @@ export function loggerParams(logger: Logger): Params {
 
 const levelOf = (status: number) => (status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info');
 
+/** What the request hook needs of Fastify's request and reply. */
+interface HookRequest {
+  id: string;
+  method: string;
+  url: string;
+}
+interface HookReply {
+  raw: ServerResponse;
+  header(name: string, value: string): unknown;
+}
+
 /**
  * One JSON line per request, when its response is done: request id (x-request-id, echoed), method,
  * masked URL, status, duration, and the caller (appId/objectId) or the code of the refusal.
  * Headers are not logged at all (the Authorization header carries the token). Probes are not
- * logged (they would drown the log).
+ * logged (they would drown the log). An `onRequest` hook: it sees every request, the ones refused
+ * before a route (404, unreadable bodies) too.
  */
-export function requestLogMiddleware(logger: Logger) {
-  return (
-    request: IncomingMessage & { id?: string; originalUrl?: string },
-    response: ServerResponse,
-    next: () => void,
-  ): void => {
+export function requestLogHook(logger: Logger) {
+  return (request: HookRequest, reply: HookReply, done: () => void): void => {
     const startedAt = Date.now();
-    const id = (request.id = requestId(request, response));
-    const url = request.originalUrl ?? request.url ?? '';
+    const { id, url } = request;
+    const response = reply.raw;
+    reply.header('x-request-id', id);
     if (!PROBES.has(url)) {
       response.once('close', () => {
         const status = response.statusCode;
@@ -103,6 +114,6 @@ export function requestLogMiddleware(logger: Logger) {
         );
       });
     }
-    next();
+    done();
   };
 }

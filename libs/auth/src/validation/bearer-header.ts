@@ -7,6 +7,8 @@ export interface BearerRequest {
   url?: string;
   headers: Record<string, string | string[] | undefined>;
   rawHeaders?: string[];
+  /** Fastify's request: Node's message (with its rawHeaders) is `raw`. */
+  raw?: { rawHeaders?: string[] };
   query?: unknown;
   body?: unknown;
 }
@@ -22,7 +24,7 @@ function carriesAccessToken(container: unknown): boolean {
  * `headers` object lazily, on first read, and nothing else on the hot path needs it.
  */
 function authorizationHeaders(request: BearerRequest): (string | undefined)[] {
-  const { rawHeaders } = request;
+  const rawHeaders = request.rawHeaders ?? request.raw?.rawHeaders;
   if (!rawHeaders) {
     const header = request.headers.authorization;
     return Array.isArray(header) ? header : [header];
