@@ -3,11 +3,11 @@
 // and logging, with the global guard not registered. No environment variable can do this to the
 // production bundle.
 import { boundSlowClients } from '@app/http-hardening';
-import { createProtectedApi } from '../src/create-app.js';
+import { createProtectedApi, listen } from '../src/create-app.js';
 import { parseProtectedApiConfig } from '../src/config/protected-api-config.js';
 
 const config = parseProtectedApiConfig(process.env);
 const app = await createProtectedApi({ ...config, auth: { ...config.auth, globalGuard: false } });
 app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 boundSlowClients(app.getHttpServer());
-await app.listen(config.port);
+await listen(app, config);

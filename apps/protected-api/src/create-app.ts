@@ -78,3 +78,24 @@ export async function createProtectedApi(
   setUpSwagger(app);
   return app;
 }
+
+/**
+ * Listens on BIND_ADDRESS, or without it on every interface, as Node does by default: `::`
+ * (IPv6 and, through it, IPv4), or `0.0.0.0` on a host without IPv6. Fastify's own default is
+ * localhost only, which a container's published port cannot reach.
+ */
+export async function listen(
+  app: NestFastifyApplication,
+  config: ProtectedApiConfig,
+): Promise<void> {
+  if (config.bindAddress !== undefined) {
+    await app.listen(config.port, config.bindAddress);
+    return;
+  }
+  try {
+    await app.listen(config.port, '::');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EAFNOSUPPORT') throw error;
+    await app.listen(config.port, '0.0.0.0');
+  }
+}

@@ -1,5 +1,5 @@
 import { boundSlowClients } from '@app/http-hardening';
-import { createProtectedApi } from './create-app.js';
+import { createProtectedApi, listen } from './create-app.js';
 import {
   ProtectedApiConfigError,
   parseProtectedApiConfig,
@@ -19,7 +19,4 @@ const app = await createProtectedApi(config);
 // process.exit(0) after the hooks ran: the orchestrator sees a clean exit.
 app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 boundSlowClients(app.getHttpServer());
-// Without BIND_ADDRESS, Node's default: every interface (IPv6 and IPv4 where available).
-await (config.bindAddress === undefined
-  ? app.listen(config.port)
-  : app.listen(config.port, config.bindAddress));
+await listen(app, config);
