@@ -37,6 +37,18 @@ describe('the bundles in dist/apps', () => {
     expect(bundle.includes(REPO_ROOT)).toBe(false);
   });
 
+  it.each(SERVICE_NAMES)(
+    '%s is ASCII text (Node then holds its source one byte a character)',
+    (service) => {
+      const bundle = readFileSync(mainPath(service), 'utf8');
+      const wide = [...bundle.matchAll(/[^\u0000-\u007f]/g)].map(
+        (match) =>
+          `${JSON.stringify(match[0])} at ${match.index}: ${bundle.slice(match.index - 40, match.index)}`,
+      );
+      expect(wide).toEqual([]);
+    },
+  );
+
   it.each(SERVICE_NAMES)('%s loads no package at run time beyond RUNTIME_PACKAGES', (service) => {
     const loaded = packagesLoadedAtRunTime(readFileSync(mainPath(service), 'utf8'));
     expect(loaded.filter((name) => !RUNTIME_PACKAGES.includes(name))).toEqual([]);

@@ -1,6 +1,8 @@
 // The console's ES module (served as is: no build step). Every value from the emulator is put in
 // the page as text (textContent / createTextNode), never as HTML: claims, display names and
-// error descriptions are attacker-controlled. Plain JS inside String.raw: no backticks here.
+// error descriptions are attacker-controlled. Plain JS inside String.raw: no backticks here, and
+// characters beyond ASCII as \u escapes (a raw string is copied into the bundle as it is, and one
+// such character doubles the memory Node keeps the bundle's source in: scripts/bundles.spec.ts).
 export const CONSOLE_SCRIPT = String.raw`
 const ADMIN = '/_admin';
 const JOURNAL_POLL_MS = 1000;
@@ -64,7 +66,7 @@ function copyButton(value, label) {
 }
 
 function id(value, label) {
-  if (!value) return el('span', { className: 'muted' }, '—');
+  if (!value) return el('span', { className: 'muted' }, '\u2014');
   return el('span', { className: 'id' }, el('code', {}, value), copyButton(value, label));
 }
 
@@ -78,7 +80,7 @@ function table(caption, headers, rows) {
 }
 
 function list(items) {
-  if (items.length === 0) return el('span', { className: 'muted' }, '—');
+  if (items.length === 0) return el('span', { className: 'muted' }, '\u2014');
   return el('ul', { className: 'inline' }, ...items.map((item) => el('li', {}, item)));
 }
 
@@ -203,7 +205,7 @@ function outcome(entry) {
 
 function journalItem(entry) {
   const caller = entry.clientId ? (nameOf(entry.clientId) || entry.clientId) : '';
-  const what = [entry.protocol, entry.grant && entry.grant !== entry.protocol ? entry.grant : ''].filter(Boolean).join(' · ');
+  const what = [entry.protocol, entry.grant && entry.grant !== entry.protocol ? entry.grant : ''].filter(Boolean).join(' \u00b7 ');
   const summary = el('summary', {},
     el('time', { datetime: entry.at }, time(entry.at)),
     el('span', { className: 'protocol' }, what),
@@ -239,7 +241,7 @@ async function refreshState() {
   const json = JSON.stringify(dir);
   if (json !== directoryJson) { directoryJson = json; directory = dir; renderDirectory(); }
   document.getElementById('faults').replaceChildren(...(faults.length ? faults.map((f) => el('li', {},
-    el('code', {}, f.endpoint), ' → ', String(f.status || '') + (f.latencyMs ? ' +' + f.latencyMs + ' ms' : ''),
+    el('code', {}, f.endpoint), ' \u2192 ', String(f.status || '') + (f.latencyMs ? ' +' + f.latencyMs + ' ms' : ''),
     f.remainingRequests !== undefined ? ', ' + f.remainingRequests + ' requests left' : '',
     f.expiresAt ? ', until ' + time(f.expiresAt) : '',
     ' ', el('button', { type: 'button', className: 'small', onclick: () => act(() => api('DELETE', '/faults/' + encodeURIComponent(f.id)), 'Fault removed') }, 'Remove'))) : [el('li', { className: 'muted' }, 'None.')]));
@@ -280,7 +282,7 @@ function loop(fn, ms) {
   const tick = async () => {
     try {
       await fn();
-      setStatus('Live · updated ' + new Date().toLocaleTimeString([], { hour12: false }));
+      setStatus('Live \u00b7 updated ' + new Date().toLocaleTimeString([], { hour12: false }));
     } catch (error) {
       setStatus('Emulator unreachable: ' + error.message, true);
     }
