@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, HttpStatus, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Response as ExpressResponse } from 'express';
 import { DaemonStatusService, type DaemonStatus } from '../status/daemon-status.service.js';
 
 /** Liveness, readiness (a usable token exists) and counters, for container platforms and tests. */
@@ -14,7 +14,7 @@ export class HealthController {
   }
 
   @Get('readyz')
-  readyz(@Res({ passthrough: true }) response: Response): { ready: boolean } {
+  readyz(@Res({ passthrough: true }) response: ExpressResponse): { ready: boolean } {
     const ready = this.status.isReady();
     response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return { ready };

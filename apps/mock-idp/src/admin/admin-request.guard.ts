@@ -3,7 +3,7 @@
 // directory or rotate keys (CSRF), and a rebound DNS name could read the journal. Browsers say where
 // a request comes from (Origin, Sec-Fetch-Site); the Host must be a name this emulator is reached by.
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request as ExpressRequest } from 'express';
 import { MOCK_IDP_CONFIG } from '../config/config.tokens.js';
 import type { MockIdpConfig } from '../config/mock-idp-config.js';
 import { EntraError } from '../errors/entra-error.js';
@@ -29,7 +29,7 @@ export class AdminRequestGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<ExpressRequest>();
     const host = request.headers.host ?? '';
     const name = hostName(host);
     if (!this.knownHosts.has(name) && !/^127\.\d+\.\d+\.\d+$/.test(name)) {

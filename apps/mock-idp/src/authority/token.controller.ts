@@ -2,7 +2,7 @@
 //   POST /{tenant}/oauth2/v2.0/token  scope=<resource>/.default
 //   POST /{tenant}/oauth2/token       resource=<resource>          (v1 endpoint)
 import { Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request as ExpressRequest } from 'express';
 import { MOCK_IDP_CONFIG } from '../config/config.tokens.js';
 import type { MockIdpConfig } from '../config/mock-idp-config.js';
 import type { Tenant } from '../directory/directory.types.js';
@@ -33,7 +33,9 @@ function requiredField(form: Form, name: string): string {
 }
 
 /** client_secret_basic: `Authorization: Basic base64(urlencode(id):urlencode(secret))` (RFC 6749 2.3.1). */
-function basicCredentials(req: Request): { clientId: string; clientSecret: string } | undefined {
+function basicCredentials(
+  req: ExpressRequest,
+): { clientId: string; clientSecret: string } | undefined {
   const header = req.headers.authorization;
   if (!header?.toLowerCase().startsWith('basic ')) return undefined;
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
@@ -66,7 +68,7 @@ export class TokenController {
   @Post(':tenant/oauth2/v2.0/token')
   @AuthorityEndpoint('token', 'oauth2-v2.0')
   @HttpCode(200)
-  async v2Token(@Param('tenant') tenantSegment: string, @Req() req: Request) {
+  async v2Token(@Param('tenant') tenantSegment: string, @Req() req: ExpressRequest) {
     const form = this.form(req);
     const record = requestRecord(req);
     const tenant = this.tenant(tenantSegment);
@@ -86,7 +88,7 @@ export class TokenController {
   @Post(':tenant/oauth2/token')
   @AuthorityEndpoint('token', 'oauth2-v1')
   @HttpCode(200)
-  async v1Token(@Param('tenant') tenantSegment: string, @Req() req: Request) {
+  async v1Token(@Param('tenant') tenantSegment: string, @Req() req: ExpressRequest) {
     const form = this.form(req);
     const record = requestRecord(req);
     const tenant = this.tenant(tenantSegment);
@@ -105,7 +107,7 @@ export class TokenController {
     };
   }
 
-  private form(req: Request): Form {
+  private form(req: ExpressRequest): Form {
     if (!req.is('application/x-www-form-urlencoded')) {
       throw EntraErrors.malformedBody(
         "the token endpoint takes an 'application/x-www-form-urlencoded' body",
@@ -131,7 +133,7 @@ export class TokenController {
   private async clientCredentials(
     tenant: Tenant,
     form: Form,
-    req: Request,
+    req: ExpressRequest,
     record: RequestRecord,
     resource: string,
   ): Promise<IssuedToken> {

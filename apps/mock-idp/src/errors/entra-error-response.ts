@@ -3,7 +3,7 @@
 // correlation_id, error_uri), or the {error, error_description} of IMDS and the App
 // Service/Container Apps endpoint. The caller says which (the route's metadata).
 import { HttpException } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Request as ExpressRequest, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { EntraError, EntraErrors } from './entra-error.js';
 
@@ -51,7 +51,7 @@ export function toEntraError(
 }
 
 export function sendEntraError(
-  req: Request,
+  req: ExpressRequest,
   res: Response,
   error: EntraError,
   shape: ErrorShape,

@@ -2,7 +2,7 @@
 // /servicePrincipals(appId='{appId}') (the permissions reference reads Microsoft Graph's own
 // service principal that way). Changes go through the object id routes.
 import { Controller, Get, Param, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request as ExpressRequest } from 'express';
 import { isGuid } from '../directory/guid.js';
 import { IdentityDirectory } from '../directory/identity-directory.js';
 import { Caller, GraphAccess, type GraphCaller } from './graph-authorization.js';
@@ -26,7 +26,11 @@ export class AlternateKeysController {
 
   @Get("applications\\(appId=':appId'\\)")
   @GraphAccess('readDirectory')
-  application(@Caller() caller: GraphCaller, @Param('appId') appId: string, @Req() req: Request) {
+  application(
+    @Caller() caller: GraphCaller,
+    @Param('appId') appId: string,
+    @Req() req: ExpressRequest,
+  ) {
     const key = appIdKey(appId);
     const app = caller.tenant.applications.find((a) => a.appId === key && !a.firstParty);
     if (!app) throw GraphErrors.notFound(`appId=${appId}`);
@@ -41,7 +45,7 @@ export class AlternateKeysController {
   servicePrincipal(
     @Caller() caller: GraphCaller,
     @Param('appId') appId: string,
-    @Req() req: Request,
+    @Req() req: ExpressRequest,
   ) {
     const key = appIdKey(appId);
     const sp = this.directory

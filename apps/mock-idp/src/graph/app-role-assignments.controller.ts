@@ -3,7 +3,7 @@
 //   /servicePrincipals/{principal}/appRoleAssignments  which roles this principal holds
 // POST (create), GET (list, OData), DELETE /{assignmentId}. A new assignment is in the next token.
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request as ExpressRequest } from 'express';
 import {
   appRoleAssignmentId,
   acceptsDefaultAccess,
@@ -37,13 +37,21 @@ export class AppRoleAssignmentsController {
 
   @Get('appRoleAssignedTo')
   @GraphAccess('readAssignments')
-  listAssignedTo(@Caller() caller: GraphCaller, @Param('id') id: string, @Req() req: Request) {
+  listAssignedTo(
+    @Caller() caller: GraphCaller,
+    @Param('id') id: string,
+    @Req() req: ExpressRequest,
+  ) {
     return this.list(caller, id, 'appRoleAssignedTo', req);
   }
 
   @Get('appRoleAssignments')
   @GraphAccess('readAssignments')
-  listAssignments(@Caller() caller: GraphCaller, @Param('id') id: string, @Req() req: Request) {
+  listAssignments(
+    @Caller() caller: GraphCaller,
+    @Param('id') id: string,
+    @Req() req: ExpressRequest,
+  ) {
     return this.list(caller, id, 'appRoleAssignments', req);
   }
 
@@ -54,7 +62,7 @@ export class AppRoleAssignmentsController {
     @Caller() caller: GraphCaller,
     @Param('id') id: string,
     @Body() raw: unknown,
-    @Req() req: Request,
+    @Req() req: ExpressRequest,
   ) {
     return this.create(caller, id, 'appRoleAssignedTo', raw, req);
   }
@@ -66,7 +74,7 @@ export class AppRoleAssignmentsController {
     @Caller() caller: GraphCaller,
     @Param('id') id: string,
     @Body() raw: unknown,
-    @Req() req: Request,
+    @Req() req: ExpressRequest,
   ) {
     return this.create(caller, id, 'appRoleAssignments', raw, req);
   }
@@ -100,7 +108,7 @@ export class AppRoleAssignmentsController {
     );
   }
 
-  private list(caller: GraphCaller, id: string, end: End, req: Request) {
+  private list(caller: GraphCaller, id: string, end: End, req: ExpressRequest) {
     const { tenant } = caller;
     const items = this.atEnd(caller, id, end).map((a) => this.views.assignment(tenant, a));
     return collectionResponse(req, items, {
@@ -110,7 +118,7 @@ export class AppRoleAssignmentsController {
     });
   }
 
-  private create(caller: GraphCaller, id: string, end: End, raw: unknown, req: Request) {
+  private create(caller: GraphCaller, id: string, end: End, raw: unknown, req: ExpressRequest) {
     const { tenant } = caller;
     const body = jsonBody(raw);
     onlyProperties(

@@ -1,7 +1,7 @@
 // Graph /applications: create, get, list (OData), update, delete, addPassword/removePassword.
 // Served under /v1.0 and /beta over https; what a setup script or `az ad app` needs.
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request as ExpressRequest } from 'express';
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import type { Application, PasswordCredential } from '../directory/directory.types.js';
 import { IdentityDirectory, type ApplicationPatch } from '../directory/identity-directory.js';
@@ -64,7 +64,7 @@ export class ApplicationsController {
 
   @Get()
   @GraphAccess('readDirectory')
-  list(@Caller() caller: GraphCaller, @Req() req: Request) {
+  list(@Caller() caller: GraphCaller, @Req() req: ExpressRequest) {
     const { tenant } = caller;
     const items = tenant.applications
       .filter((app) => !app.firstParty)
@@ -78,7 +78,7 @@ export class ApplicationsController {
 
   @Get(':id')
   @GraphAccess('readDirectory')
-  get(@Caller() caller: GraphCaller, @Param('id') id: string, @Req() req: Request) {
+  get(@Caller() caller: GraphCaller, @Param('id') id: string, @Req() req: ExpressRequest) {
     const app = applicationById(caller.tenant, id);
     return entityResponse(req, this.views.application(caller.tenant, app), {
       entityType: 'application',
@@ -89,7 +89,7 @@ export class ApplicationsController {
   @Post()
   @HttpCode(201)
   @GraphAccess('writeApplications')
-  create(@Caller() caller: GraphCaller, @Body() raw: unknown, @Req() req: Request) {
+  create(@Caller() caller: GraphCaller, @Body() raw: unknown, @Req() req: ExpressRequest) {
     const { tenant } = caller;
     const body = jsonBody(raw);
     onlyProperties(body, APPLICATION_PROPERTIES, 'application');
@@ -144,7 +144,7 @@ export class ApplicationsController {
     @Caller() caller: GraphCaller,
     @Param('id') id: string,
     @Body() raw: unknown,
-    @Req() req: Request,
+    @Req() req: ExpressRequest,
   ) {
     const app = applicationById(caller.tenant, id);
     assertMayWriteApplication(caller, app);

@@ -3,7 +3,7 @@
 // immutable; https issuer; one audience; issuer+subject unique; at most 20 per app). The next
 // token exchange sees the change.
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request as ExpressRequest } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Application, FederatedIdentityCredential } from '../directory/directory.types.js';
 import { IdentityDirectory } from '../directory/identity-directory.js';
@@ -46,7 +46,7 @@ export class FederatedCredentialsController {
 
   @Get()
   @GraphAccess('readDirectory')
-  list(@Caller() caller: GraphCaller, @Param('id') id: string, @Req() req: Request) {
+  list(@Caller() caller: GraphCaller, @Param('id') id: string, @Req() req: ExpressRequest) {
     const app = applicationById(caller.tenant, id);
     return collectionResponse(
       req,
@@ -73,7 +73,7 @@ export class FederatedCredentialsController {
     @Caller() caller: GraphCaller,
     @Param('id') id: string,
     @Param('credential') idOrName: string,
-    @Req() req: Request,
+    @Req() req: ExpressRequest,
   ) {
     const app = applicationById(caller.tenant, id);
     return entityResponse(
@@ -93,7 +93,7 @@ export class FederatedCredentialsController {
     @Caller() caller: GraphCaller,
     @Param('id') id: string,
     @Body() raw: unknown,
-    @Req() req: Request,
+    @Req() req: ExpressRequest,
   ) {
     const app = applicationById(caller.tenant, id);
     assertMayWriteApplication(caller, app);

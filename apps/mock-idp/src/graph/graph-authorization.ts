@@ -12,7 +12,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request as ExpressRequest } from 'express';
 import { from, switchMap, type Observable } from 'rxjs';
 import { requestRecord } from '../http/request-record.js';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
@@ -61,7 +61,7 @@ export interface GraphCaller {
 }
 
 const CALLER = Symbol('mock-idp.graph-caller');
-type WithCaller = Request & { [CALLER]?: GraphCaller };
+type WithCaller = ExpressRequest & { [CALLER]?: GraphCaller };
 
 export const Caller = createParamDecorator((_: unknown, context: ExecutionContext) => {
   const caller = context.switchToHttp().getRequest<WithCaller>()[CALLER];

@@ -1,7 +1,7 @@
 // Microsoft Graph's error answer: {"error":{"code","message","innerError":{"date","request-id",
 // "client-request-id"}}} with Graph's codes, and the request-id/client-request-id headers.
 // Graph routes never answer in the AADSTS shape of the token endpoints.
-import type { Request, Response } from 'express';
+import type { Request as ExpressRequest, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 
 export class GraphError extends Error {
@@ -65,7 +65,7 @@ function graphDate(date: Date): string {
   return date.toISOString().replace(/\.\d+Z$/, '');
 }
 
-export function sendGraphError(req: Request, res: Response, error: GraphError): void {
+export function sendGraphError(req: ExpressRequest, res: Response, error: GraphError): void {
   const requestId = randomUUID();
   const requested = req.headers['client-request-id'];
   const clientRequestId =

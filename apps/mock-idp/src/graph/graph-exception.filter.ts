@@ -3,7 +3,7 @@
 // EntraErrors such as an injected fault) keep their status with a Graph code; anything unexpected
 // is a 500 without internals (logged, never sent).
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Request as ExpressRequest, Response } from 'express';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { findRequestRecord } from '../http/request-record.js';
 import { GraphError, GraphErrors, sendGraphError } from './graph-error.js';
@@ -32,7 +32,7 @@ export class GraphExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const req = http.getRequest<Request>();
+    const req = http.getRequest<ExpressRequest>();
     const res = http.getResponse<Response>();
     let error = toGraphError(exception);
     if (!error) {

@@ -1,7 +1,7 @@
 // OData query options on Graph collections and entities: $filter (odata-filter.ts), $select,
 // $top with @odata.nextLink paging ($skiptoken), $count. Anything else starting with `$` is
 // refused with a 400 naming it, rather than silently ignored.
-import type { Request } from 'express';
+import type { Request as ExpressRequest } from 'express';
 import { GraphErrors } from './graph-error.js';
 import {
   FilterSyntaxError,
@@ -24,7 +24,7 @@ interface QueryOptions {
   count: boolean;
 }
 
-function option(req: Request, name: string): string | undefined {
+function option(req: ExpressRequest, name: string): string | undefined {
   const value = (req.query as Record<string, unknown>)[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'string')
@@ -34,7 +34,7 @@ function option(req: Request, name: string): string | undefined {
   return value;
 }
 
-function parseOptions(req: Request, allowed: readonly string[]): QueryOptions {
+function parseOptions(req: ExpressRequest, allowed: readonly string[]): QueryOptions {
   for (const name of Object.keys(req.query as object)) {
     if (name.startsWith('$') && !allowed.includes(name))
       throw GraphErrors.invalidRequest(
@@ -91,7 +91,7 @@ function project(item: GraphObject, select: string[] | undefined): GraphObject {
 }
 
 /** `https://{host}/{v1.0|beta}`: the base of @odata.context and @odata.nextLink, as the client addressed us. */
-export function serviceRoot(req: Request): string {
+export function serviceRoot(req: ExpressRequest): string {
   const version = req.path.split('/')[1] ?? 'v1.0';
   return `https://${req.headers.host ?? 'localhost'}/${version}`;
 }
@@ -101,7 +101,7 @@ export function serviceRoot(req: Request): string {
  * type (to validate the names in $filter/$select even when the collection is empty).
  */
 export function collectionResponse(
-  req: Request,
+  req: ExpressRequest,
   items: GraphObject[],
   options: { entityType: string; contextPath: string; template: GraphObject },
 ): GraphObject {
@@ -139,7 +139,7 @@ export function collectionResponse(
 
 /** Answers a single-entity GET ($select only). */
 export function entityResponse(
-  req: Request,
+  req: ExpressRequest,
   item: GraphObject,
   options: { entityType: string; contextPath: string },
 ): GraphObject {
@@ -157,6 +157,10 @@ export function entityResponse(
 }
 
 /** The answer to a POST that created an entity: its Graph JSON under `@odata.context`. */
-export function createdEntity(req: Request, contextPath: string, item: GraphObject): GraphObject {
+export function createdEntity(
+  req: ExpressRequest,
+  contextPath: string,
+  item: GraphObject,
+): GraphObject {
   return { '@odata.context': `${serviceRoot(req)}/$metadata#${contextPath}/$entity`, ...item };
 }

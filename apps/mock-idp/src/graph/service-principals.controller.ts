@@ -2,7 +2,7 @@
 // (OData), delete. Managed identities are listed too (servicePrincipalType ManagedIdentity), as
 // Graph lists them; Microsoft's first-party service principals (Graph, ARM) are read-only.
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request as ExpressRequest } from 'express';
 import { randomUUID } from 'node:crypto';
 import { IdentityDirectory } from '../directory/identity-directory.js';
 import {
@@ -43,7 +43,7 @@ export class ServicePrincipalsController {
 
   @Get()
   @GraphAccess('readDirectory')
-  list(@Caller() caller: GraphCaller, @Req() req: Request) {
+  list(@Caller() caller: GraphCaller, @Req() req: ExpressRequest) {
     const { tenant } = caller;
     const all = this.directory.servicePrincipals(tenant);
     const items = all.map((sp) => this.views.servicePrincipal(tenant, sp));
@@ -58,7 +58,7 @@ export class ServicePrincipalsController {
 
   @Get(':id')
   @GraphAccess('readDirectory')
-  get(@Caller() caller: GraphCaller, @Param('id') id: string, @Req() req: Request) {
+  get(@Caller() caller: GraphCaller, @Param('id') id: string, @Req() req: ExpressRequest) {
     const sp = servicePrincipalById(this.directory, caller.tenant, id);
     return entityResponse(req, this.views.servicePrincipal(caller.tenant, sp), {
       entityType: 'servicePrincipal',
@@ -69,7 +69,7 @@ export class ServicePrincipalsController {
   @Post()
   @HttpCode(201)
   @GraphAccess('writeApplications')
-  create(@Caller() caller: GraphCaller, @Body() raw: unknown, @Req() req: Request) {
+  create(@Caller() caller: GraphCaller, @Body() raw: unknown, @Req() req: ExpressRequest) {
     const { tenant } = caller;
     const body = jsonBody(raw);
     onlyProperties(body, SERVICE_PRINCIPAL_PROPERTIES, 'servicePrincipal');

@@ -8,7 +8,11 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import express, { type Request, type RequestHandler, type Response } from 'express';
+import express, {
+  type Request as ExpressRequest,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import { from, Observable, switchMap } from 'rxjs';
 import { FaultInjector } from '../admin/fault-injector.js';
 import { Journal } from '../admin/journal.js';
@@ -23,7 +27,7 @@ const BODY_PARSERS: RequestHandler[] = [
   express.json({ limit: '256kb' }),
 ];
 
-function parseBody(req: Request, res: Response): Promise<void> {
+function parseBody(req: ExpressRequest, res: Response): Promise<void> {
   return BODY_PARSERS.reduce<Promise<void>>(
     (previous, parser) =>
       previous.then(
@@ -49,7 +53,7 @@ export class EndpointInterceptor implements NestInterceptor {
       context.getHandler(),
       context.getClass(),
     ]);
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<ExpressRequest>();
     const res = context.switchToHttp().getResponse<Response>();
     const record = attachRequestRecord(req, endpoint);
     if (endpoint) {
@@ -74,7 +78,11 @@ export class EndpointInterceptor implements NestInterceptor {
     );
   }
 
-  private async beforeHandler(req: Request, res: Response, record: RequestRecord): Promise<void> {
+  private async beforeHandler(
+    req: ExpressRequest,
+    res: Response,
+    record: RequestRecord,
+  ): Promise<void> {
     const fault = record.endpoint && this.faults.take(record.endpoint.journal);
     if (fault) {
       record.details.faultId = fault.id;

@@ -3,7 +3,7 @@
 // as a 500 without internals (logged, never sent). The shape is the route's (@Endpoint); requests
 // no route matched get Entra's.
 import { ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Request as ExpressRequest, Response } from 'express';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { EntraErrors } from '../errors/entra-error.js';
 import { sendEntraError, toEntraError } from '../errors/entra-error-response.js';
@@ -15,7 +15,7 @@ export class EntraExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const req = http.getRequest<Request>();
+    const req = http.getRequest<ExpressRequest>();
     const res = http.getResponse<Response>();
     const record = findRequestRecord(req);
     const shape = record?.endpoint?.errorShape ?? 'entra';

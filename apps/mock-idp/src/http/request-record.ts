@@ -1,7 +1,7 @@
 // What one request did, collected while it is handled and written to the journal when the answer
 // has been sent. EndpointInterceptor attaches it to the request and runs the handler inside its
 // async context, so code far from the request (the token factory) can add to it.
-import type { Request } from 'express';
+import type { Request as ExpressRequest } from 'express';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { JournalDetails } from '../admin/journal.js';
 import type { EndpointDescription } from './endpoint.js';
@@ -15,10 +15,10 @@ export interface RequestRecord {
 const RECORD = Symbol('mock-idp.request-record');
 const current = new AsyncLocalStorage<RequestRecord>();
 
-type WithRecord = Request & { [RECORD]?: RequestRecord };
+type WithRecord = ExpressRequest & { [RECORD]?: RequestRecord };
 
 export function attachRequestRecord(
-  req: Request,
+  req: ExpressRequest,
   endpoint: EndpointDescription | undefined,
 ): RequestRecord {
   const record: RequestRecord = {
@@ -30,11 +30,11 @@ export function attachRequestRecord(
 }
 
 /** The record of a request that reached a route (undefined before routing: 404s, bad paths). */
-export function findRequestRecord(req: Request): RequestRecord | undefined {
+export function findRequestRecord(req: ExpressRequest): RequestRecord | undefined {
   return (req as WithRecord)[RECORD];
 }
 
-export function requestRecord(req: Request): RequestRecord {
+export function requestRecord(req: ExpressRequest): RequestRecord {
   return findRequestRecord(req) ?? attachRequestRecord(req, undefined);
 }
 

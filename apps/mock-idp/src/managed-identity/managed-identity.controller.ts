@@ -4,7 +4,7 @@
 //    which is what the Azure CLI 2.45 and msrestazure send with MSI_ENDPOINT/MSI_SECRET)
 //  - IMDS: GET /metadata/identity/oauth2/token?api-version=2018-02-01 + Metadata: true
 import { All, Controller, Get, Headers, Inject, Query, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request as ExpressRequest } from 'express';
 import { MOCK_IDP_CONFIG } from '../config/config.tokens.js';
 import type { MockIdpConfig } from '../config/mock-idp-config.js';
 import type { Container } from '../directory/directory.types.js';
@@ -48,7 +48,7 @@ export class ManagedIdentityController {
     @Query() query: QueryParameters,
     @Headers('x-identity-header') identityHeader: string | undefined,
     @Headers('secret') secret: string | undefined,
-    @Req() req: Request,
+    @Req() req: ExpressRequest,
   ) {
     const legacy = requiredApiVersion(query, APP_SERVICE_API_VERSIONS) === '2017-09-01';
     const header = legacy ? 'SECRET' : 'X-IDENTITY-HEADER';
@@ -86,7 +86,7 @@ export class ManagedIdentityController {
   async imdsToken(
     @Query() query: QueryParameters,
     @Headers('metadata') metadata: string | undefined,
-    @Req() req: Request,
+    @Req() req: ExpressRequest,
   ) {
     if (metadata?.toLowerCase() !== 'true')
       throw ManagedIdentityErrors.badRequest(
@@ -115,20 +115,20 @@ export class ManagedIdentityController {
   // Other methods on these paths get the endpoint's own error shape rather than Entra's 404.
   @All('msi/token')
   @ManagedIdentityEndpoint('app-service-msi')
-  appServiceOtherMethod(@Req() req: Request): never {
+  appServiceOtherMethod(@Req() req: ExpressRequest): never {
     throw methodNotAllowed(req.method);
   }
 
   @All('metadata/identity/oauth2/token')
   @ManagedIdentityEndpoint('imds')
-  imdsOtherMethod(@Req() req: Request): never {
+  imdsOtherMethod(@Req() req: ExpressRequest): never {
     throw methodNotAllowed(req.method);
   }
 
   private async issue(
     container: Container,
     query: QueryParameters,
-    req: Request,
+    req: ExpressRequest,
   ): Promise<{ issued: IssuedToken; clientId: string; resource: string }> {
     const resource = requiredResource(query);
     const selector = identitySelector(query);
