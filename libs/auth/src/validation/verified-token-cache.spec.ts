@@ -40,6 +40,28 @@ describe('VerifiedTokenCache', () => {
     expect(cache.estimatedBytes).toBeLessThanOrEqual(budget);
   });
 
+  it('evicts in insertion order across replacements, deletions and many evictions', () => {
+    const cache = new VerifiedTokenCache(3 * estimatedEntryBytes(token()));
+    const [a, b, c, d, e] = Array.from({ length: 5 }, () => token());
+    for (const text of [a, b, c]) cache.set(entry(text));
+    cache.set(entry(a)); // a again: now the newest
+    cache.set(entry(d)); // evicts b, the oldest
+    expect([a, b, c, d].map((text) => cache.get(text) !== undefined)).toEqual([
+      true,
+      false,
+      true,
+      true,
+    ]);
+    cache.delete(c);
+    cache.set(entry(e)); // room left by c: nothing evicted
+    expect([a, d, e].every((text) => cache.get(text) !== undefined)).toBe(true);
+    // A long run of evictions keeps the newest three.
+    const later = Array.from({ length: 1000 }, () => token());
+    for (const text of later) cache.set(entry(text));
+    expect(cache.size).toBe(3);
+    expect(later.slice(-3).every((text) => cache.get(text) !== undefined)).toBe(true);
+  });
+
   it('answers only the exact token text (same last characters is not enough)', () => {
     const cache = new VerifiedTokenCache(2 ** 20);
     const text = token();

@@ -33,6 +33,7 @@ const entryId = (token: string) => token.slice(-48);
 
 export class VerifiedTokenCache {
   private readonly entries = new Map<string, VerifiedToken>();
+  private oldestFirst: MapIterator<[string, VerifiedToken]> = this.entries.entries();
   private bytes = 0;
 
   constructor(private readonly maxBytes: number) {}
@@ -63,10 +64,7 @@ export class VerifiedTokenCache {
     const id = entryId(entry.token);
     const replaced = this.entries.get(id);
     if (replaced) this.remove(id, replaced);
-    for (const [oldestId, oldest] of this.entries) {
-      if (this.bytes + cost <= this.maxBytes) break;
-      this.remove(oldestId, oldest);
-    }
+    while (this.bytes + cost > this.maxBytes && this.evictOldest());
     this.entries.set(id, entry);
     this.bytes += cost;
   }
@@ -75,6 +73,20 @@ export class VerifiedTokenCache {
     const id = entryId(token);
     const entry = this.entries.get(id);
     if (entry) this.remove(id, entry);
+  }
+
+  /**
+   * Removes the oldest entry; false when there is none. One iterator walks the map in insertion
+   * order from call to call: a new loop from the start each time would step over the slots of
+   * every entry evicted since V8 last rehashed the map (thousands, at 15,000 entries).
+   */
+  private evictOldest(): boolean {
+    let next = this.oldestFirst.next();
+    // A finished iterator stays finished, whatever is added later: start a new walk.
+    if (next.done) next = (this.oldestFirst = this.entries.entries()).next();
+    if (next.done) return false;
+    this.remove(...next.value);
+    return true;
   }
 
   private remove(id: string, entry: VerifiedToken): void {
