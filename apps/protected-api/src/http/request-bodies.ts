@@ -31,32 +31,36 @@ export function configureRequestBodies(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   // secure-json-parse: `__proto__` and `constructor.prototype` keys are refused (400).
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  fastify.addContentTypeParser(JSON_TYPE, { parseAs: 'string' }, (request, body, done: Done) => {
-    const refused = encodingProblem(request);
-    if (refused) return done(refused);
-    parseJson(request, String(body), (error: Error | null, value?: unknown) => {
-      if (error) return done(error);
-      if (jsonDepthExceeds(value, MAX_JSON_DEPTH))
-        return done(
-          new BadRequestException(
-            `the JSON body is nested more than ${MAX_JSON_DEPTH} levels deep`,
-          ),
-        );
-      done(null, value);
-    });
-  });
+  fastify.addContentTypeParser(
+    JSON_TYPE,
+    { parseAs: 'string' },
+    readAsText((request, text, done) =>
+      parseJson(request, text, (error: Error | null, value?: unknown) => {
+        if (error) return done(error);
+        if (jsonDepthExceeds(value, MAX_JSON_DEPTH))
+          return done(
+            new BadRequestException(
+              `the JSON body is nested more than ${MAX_JSON_DEPTH} levels deep`,
+            ),
+          );
+        done(null, value);
+      }),
+    ),
+  );
   // Read (flat: node:querystring, no `a[b]=` nesting) only so that libs/auth can refuse an
   // RFC 6750 form-body token by name; the DTOs then refuse the form itself field by field.
-  fastify.addContentTypeParser(FORM_TYPE, { parseAs: 'string' }, (request, body, done: Done) => {
-    const refused = encodingProblem(request);
-    if (refused) return done(refused);
-    const fields = parseForm(String(body), '&', '=', { maxKeys: MAX_FORM_FIELDS + 1 });
-    if (Object.keys(fields).length > MAX_FORM_FIELDS)
-      return done(
-        new PayloadTooLargeException(`a form may carry at most ${MAX_FORM_FIELDS} fields`),
-      );
-    done(null, { ...fields });
-  });
+  fastify.addContentTypeParser(
+    FORM_TYPE,
+    { parseAs: 'string' },
+    readAsText((_request, text, done) => {
+      const fields = parseForm(text, '&', '=', { maxKeys: MAX_FORM_FIELDS + 1 });
+      if (Object.keys(fields).length > MAX_FORM_FIELDS)
+        return done(
+          new PayloadTooLargeException(`a form may carry at most ${MAX_FORM_FIELDS} fields`),
+        );
+      done(null, { ...fields });
+    }),
+  );
   // Every other type (and a body without a content type): 415, before the body is read.
   fastify.addContentTypeParser('*', (request, _payload, done: Done) => {
     const type = request.headers['content-type'];
@@ -69,9 +73,17 @@ export function configureRequestBodies(fastify: FastifyInstance): void {
 }
 
 /**
- * Compressed request bodies: 415 naming the encoding (no client of this API sends them); a
- * charset other than UTF-8: 415.
+ * A parser of a body Fastify read as text, refusing first (415) a compressed body (no client of
+ * this API sends one) and a charset other than UTF-8.
  */
+function readAsText(read: (request: FastifyRequest, text: string, done: Done) => void) {
+  return (request: FastifyRequest, body: string | Buffer, done: Done): void => {
+    const refused = encodingProblem(request);
+    if (refused) return done(refused);
+    read(request, String(body), done);
+  };
+}
+
 function encodingProblem(request: FastifyRequest): Error | undefined {
   const encoding = request.headers['content-encoding'];
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity')

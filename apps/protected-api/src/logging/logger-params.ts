@@ -3,9 +3,10 @@
 // header carries the token), token-like query parameters are masked in the logged URL, and any
 // JWT-shaped text in any line is masked.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { authLogFields } from '@app/auth';
 import { maskJwts } from '@app/logging';
+import type { onRequestHookHandler } from 'fastify';
 import type { Params } from 'nestjs-pino';
 import { pino, type Logger } from 'pino';
 import type { ProtectedApiConfig } from '../config/protected-api-config.js';
@@ -76,17 +77,6 @@ export function loggerParams(logger: Logger): Params {
 
 const levelOf = (status: number) => (status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info');
 
-/** What the request hook needs of Fastify's request and reply. */
-interface HookRequest {
-  id: string;
-  method: string;
-  url: string;
-}
-interface HookReply {
-  raw: ServerResponse;
-  header(name: string, value: string): unknown;
-}
-
 /**
  * One JSON line per request, when its response is done: request id (x-request-id, echoed), method,
  * masked URL, status, duration, and the caller (appId/objectId) or the code of the refusal.
@@ -94,8 +84,8 @@ interface HookReply {
  * logged (they would drown the log). An `onRequest` hook: it sees every request, the ones refused
  * before a route (404, unreadable bodies) too.
  */
-export function requestLogHook(logger: Logger) {
-  return (request: HookRequest, reply: HookReply, done: () => void): void => {
+export function requestLogHook(logger: Logger): onRequestHookHandler {
+  return (request, reply, done) => {
     const startedAt = Date.now();
     const { id, url } = request;
     const response = reply.raw;
